@@ -1,0 +1,10 @@
+DROP TABLE order_lines;
+DROP TABLE orders;
+DROP TABLE products;
+DROP TABLE addresses;
+DROP TABLE customers;
+DROP TABLE audit_log;
+DROP TABLE login_throttle;
+DROP TABLE sessions;
+DROP TABLE staff;
+DROP TABLE settings;

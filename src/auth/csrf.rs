@@ -1,0 +1,98 @@
+//! CSRF protection for every state-changing request (anything but GET, HEAD, OPTIONS):
+//! a cross-site request is refused by `Sec-Fetch-Site`/`Origin`, and the session's token must
+//! come back in the `X-CSRF-Token` header (htmx) or the `csrf_token` form field, compared in
+//! constant time. Refusals are 403 and change nothing.
+
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::http::Method;
+use actix_web::middleware::Next;
+use actix_web::{HttpMessage, web};
+use subtle::ConstantTimeEq;
+
+use super::session::AppSession;
+use crate::error::AppError;
+
+pub const FORM_FIELD: &str = "csrf_token";
+pub const HEADER: &str = "x-csrf-token";
+/// Forms larger than this are refused before the token is even looked at.
+const MAX_FORM_BYTES: usize = 1024 * 1024;
+
+pub async fn middleware<B: MessageBody>(
+    mut req: ServiceRequest,
+    next: Next<B>,
+) -> Result<ServiceResponse<EitherBody<B>>, actix_web::Error> {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return Ok(next.call(req).await?.map_into_left_body());
+    }
+    if is_cross_site(&req) {
+        tracing::warn!("refused a cross-site state-changing request");
+        return refuse(req, AppError::Csrf);
+    }
+    let session = AppSession::of(req.request());
+    let Some(expected) = session.expected_csrf() else {
+        return refuse(req, AppError::Csrf);
+    };
+    let mut submitted = req
+        .headers()
+        .get(HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    if submitted.is_none() && req.content_type() == "application/x-www-form-urlencoded" {
+        let body = match read_body(&mut req).await {
+            Ok(body) => body,
+            Err(e) => return refuse(req, e),
+        };
+        submitted = url::form_urlencoded::parse(&body)
+            .find(|(k, _)| k == FORM_FIELD)
+            .map(|(_, v)| v.into_owned());
+        req.set_payload(Payload::from(body));
+    }
+    match submitted {
+        Some(token) if bool::from(token.as_bytes().ct_eq(expected.as_bytes())) => {
+            Ok(next.call(req).await?.map_into_left_body())
+        }
+        _ => refuse(req, AppError::Csrf),
+    }
+}
+
+/// Refusals are responses, not errors, so the error-page middleware translates them.
+fn refuse<B>(
+    req: ServiceRequest,
+    e: AppError,
+) -> Result<ServiceResponse<EitherBody<B>>, actix_web::Error> {
+    Ok(req.error_response(e).map_into_right_body())
+}
+
+async fn read_body(req: &mut ServiceRequest) -> Result<web::Bytes, AppError> {
+    use futures_util::StreamExt;
+    let mut payload = req.take_payload();
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| AppError::BadRequest(e.to_string()))?;
+        if body.len() + chunk.len() > MAX_FORM_BYTES {
+            return Err(AppError::PayloadTooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
+/// A browser tells us where a request came from; anything but our own origin is refused.
+fn is_cross_site(req: &ServiceRequest) -> bool {
+    if let Some(site) = req
+        .headers()
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+    {
+        if site != "same-origin" && site != "none" {
+            return true;
+        }
+    }
+    if let Some(origin) = req.headers().get("origin").and_then(|v| v.to_str().ok()) {
+        let host = req.connection_info().host().to_owned();
+        let origin_host = origin.split_once("://").map(|(_, h)| h).unwrap_or(origin);
+        return origin == "null" || origin_host != host;
+    }
+    false
+}

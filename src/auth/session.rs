@@ -1,0 +1,139 @@
+//! A typed view of the session: who is signed in, since when, the language chosen, the CSRF
+//! token and the one-shot flash message. All session keys are here and nowhere else.
+
+use actix_session::{Session, SessionExt};
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpRequest};
+use rand::distr::{Alphanumeric, SampleString};
+use serde::{Deserialize, Serialize};
+use std::future::{Ready, ready};
+
+use crate::i18n::Lang;
+
+pub const STAFF_ID: &str = "staff_id";
+pub const AUTH_AT: &str = "auth_at";
+const LANG: &str = "lang";
+const CSRF: &str = "csrf";
+const FLASH: &str = "flash";
+
+/// A message shown once on the next page: a Fluent key and its kind.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Flash {
+    pub kind: FlashKind,
+    pub key: String,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum FlashKind {
+    Success,
+    Error,
+}
+
+impl FlashKind {
+    pub fn css(self) -> &'static str {
+        match self {
+            FlashKind::Success => "success",
+            FlashKind::Error => "error",
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppSession(Session);
+
+impl AppSession {
+    pub fn of(req: &HttpRequest) -> AppSession {
+        AppSession(req.get_session())
+    }
+
+    /// The signed-in staff member and the moment (unix seconds) they signed in.
+    pub fn staff(&self) -> Option<(i64, i64)> {
+        let id = self.0.get::<i64>(STAFF_ID).ok().flatten()?;
+        let at = self.0.get::<i64>(AUTH_AT).ok().flatten()?;
+        Some((id, at))
+    }
+
+    /// Signs a staff member in: a new session id (no fixation), a new CSRF token.
+    pub fn sign_in(
+        &self,
+        staff_id: i64,
+        now_unix: i64,
+    ) -> Result<(), actix_session::SessionInsertError> {
+        self.0.renew();
+        self.0.insert(STAFF_ID, staff_id)?;
+        self.0.insert(AUTH_AT, now_unix)?;
+        self.0.insert(CSRF, new_token())?;
+        Ok(())
+    }
+
+    /// Ends the session on the server and in the browser.
+    pub fn sign_out(&self) {
+        self.0.purge();
+    }
+
+    /// Keeps this browser signed in under a new session id (after a password change ended
+    /// every other session).
+    pub fn renew(&self) {
+        self.0.renew();
+    }
+
+    pub fn lang(&self) -> Option<Lang> {
+        self.0
+            .get::<String>(LANG)
+            .ok()
+            .flatten()
+            .and_then(|c| Lang::from_code(&c))
+    }
+
+    pub fn set_lang(&self, lang: Lang) -> Result<(), actix_session::SessionInsertError> {
+        self.0.insert(LANG, lang.code())
+    }
+
+    /// The session's CSRF token, created on first use.
+    pub fn csrf_token(&self) -> String {
+        if let Ok(Some(t)) = self.0.get::<String>(CSRF) {
+            return t;
+        }
+        let t = new_token();
+        // A session that cannot store the token gets forms that will be refused: safe.
+        let _ = self.0.insert(CSRF, &t);
+        t
+    }
+
+    /// The token to compare a submitted one with; `None` when this session never had a form.
+    pub fn expected_csrf(&self) -> Option<String> {
+        self.0.get::<String>(CSRF).ok().flatten()
+    }
+
+    pub fn flash(&self, kind: FlashKind, key: &str) {
+        let _ = self.0.insert(
+            FLASH,
+            Flash {
+                kind,
+                key: key.to_owned(),
+            },
+        );
+    }
+
+    pub fn take_flash(&self) -> Option<Flash> {
+        let f = self.0.get::<Flash>(FLASH).ok().flatten();
+        if f.is_some() {
+            self.0.remove(FLASH);
+        }
+        f
+    }
+}
+
+fn new_token() -> String {
+    Alphanumeric.sample_string(&mut rand::rng(), 43)
+}
+
+impl FromRequest for AppSession {
+    type Error = actix_web::Error;
+    type Future = Ready<Result<AppSession, actix_web::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(Ok(AppSession::of(req)))
+    }
+}

@@ -1,0 +1,155 @@
+//! actix-session storage in our own database, so a session can be ended on the server
+//! (logout, password change, disabled account) and every app server sees the same sessions.
+//!
+//! Rows are keyed by the SHA-256 of the session key; the staff id is copied out of the state
+//! into its own column so all of a staff member's sessions can be ended at once.
+
+use std::collections::HashMap;
+
+use actix_session::storage::{LoadError, SaveError, SessionKey, SessionStore, UpdateError};
+use actix_web::cookie::time::Duration;
+use actix_web::web;
+use chrono::Utc;
+use rand::distr::{Alphanumeric, SampleString};
+use sha2::{Digest, Sha256};
+
+use crate::db::Pool;
+use crate::db::sessions::SessionRow;
+
+type State = HashMap<String, String>;
+
+#[derive(Clone)]
+pub struct DbSessionStore {
+    pool: Pool,
+}
+
+impl DbSessionStore {
+    pub fn new(pool: Pool) -> Self {
+        DbSessionStore { pool }
+    }
+}
+
+/// The row id for a session key.
+pub fn key_hash(key: &str) -> String {
+    hex::encode(Sha256::digest(key.as_bytes()))
+}
+
+fn staff_id_of(state: &State) -> Option<i64> {
+    state
+        .get(super::session::STAFF_ID)
+        .and_then(|v| serde_json::from_str::<i64>(v).ok())
+}
+
+fn expiry(ttl: &Duration) -> chrono::NaiveDateTime {
+    let secs = ttl.whole_seconds().clamp(0, i64::from(i32::MAX));
+    Utc::now().naive_utc() + chrono::Duration::seconds(secs)
+}
+
+fn new_key() -> anyhow::Result<SessionKey> {
+    // 64 alphanumeric characters: about 380 bits of randomness.
+    let key = Alphanumeric.sample_string(&mut rand::rng(), 64);
+    SessionKey::try_from(key).map_err(|e| anyhow::anyhow!("invalid session key: {e}"))
+}
+
+async fn run<T, F>(pool: &Pool, f: F) -> anyhow::Result<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut crate::db::DbConn) -> anyhow::Result<T> + Send + 'static,
+{
+    let pool = pool.clone();
+    web::block(move || {
+        let mut conn = pool.get()?;
+        f(&mut conn)
+    })
+    .await
+    .map_err(|e| anyhow::anyhow!("blocking pool: {e}"))?
+}
+
+impl SessionStore for DbSessionStore {
+    async fn load(&self, session_key: &SessionKey) -> Result<Option<State>, LoadError> {
+        let id = key_hash(session_key.as_ref());
+        let raw = run(&self.pool, move |conn| {
+            Ok(SessionRow::load_live(conn, &id, Utc::now().naive_utc())?)
+        })
+        .await
+        .map_err(LoadError::Other)?;
+        match raw {
+            None => Ok(None),
+            Some(json) => serde_json::from_str(&json)
+                .map(Some)
+                .map_err(|e| LoadError::Deserialization(e.into())),
+        }
+    }
+
+    async fn save(&self, state: State, ttl: &Duration) -> Result<SessionKey, SaveError> {
+        let json = serde_json::to_string(&state).map_err(|e| SaveError::Serialization(e.into()))?;
+        let key = new_key().map_err(SaveError::Other)?;
+        let id = key_hash(key.as_ref());
+        let staff_id = staff_id_of(&state);
+        let expires = expiry(ttl);
+        run(&self.pool, move |conn| {
+            SessionRow::insert(conn, &id, staff_id, &json, Utc::now().naive_utc(), expires)?;
+            Ok(())
+        })
+        .await
+        .map_err(SaveError::Other)?;
+        Ok(key)
+    }
+
+    async fn update(
+        &self,
+        key: SessionKey,
+        state: State,
+        ttl: &Duration,
+    ) -> Result<SessionKey, UpdateError> {
+        let json =
+            serde_json::to_string(&state).map_err(|e| UpdateError::Serialization(e.into()))?;
+        let id = key_hash(key.as_ref());
+        let staff_id = staff_id_of(&state);
+        let expires = expiry(ttl);
+        let updated = run(&self.pool, move |conn| {
+            Ok(SessionRow::update_state(
+                conn,
+                &id,
+                staff_id,
+                &json,
+                Utc::now().naive_utc(),
+                expires,
+            )?)
+        })
+        .await
+        .map_err(UpdateError::Other)?;
+        if updated == 1 {
+            Ok(key)
+        } else {
+            // The session was ended meanwhile (logout elsewhere, expiry): never resurrect it
+            // under its old key; start a fresh one without the sign-in.
+            let mut fresh = state;
+            fresh.remove(super::session::STAFF_ID);
+            fresh.remove(super::session::AUTH_AT);
+            self.save(fresh, ttl).await.map_err(|e| match e {
+                SaveError::Serialization(e) => UpdateError::Serialization(e),
+                SaveError::Other(e) => UpdateError::Other(e),
+            })
+        }
+    }
+
+    async fn update_ttl(&self, key: &SessionKey, ttl: &Duration) -> Result<(), anyhow::Error> {
+        let id = key_hash(key.as_ref());
+        let expires = expiry(ttl);
+        run(&self.pool, move |conn| {
+            SessionRow::touch(conn, &id, Utc::now().naive_utc(), expires)?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn delete(&self, key: &SessionKey) -> Result<(), anyhow::Error> {
+        let id = key_hash(key.as_ref());
+        run(&self.pool, move |conn| {
+            SessionRow::delete(conn, &id)?;
+            Ok(())
+        })
+        .await
+    }
+}

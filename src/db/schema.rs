@@ -1,0 +1,148 @@
+//! Table definitions shared by both backends. Written by hand: the SQLite and PostgreSQL
+//! migrations must produce columns of these types (INTEGER ids read as BIGINT on SQLite).
+
+diesel::table! {
+    settings (key) {
+        key -> Text,
+        value -> Text,
+    }
+}
+
+diesel::table! {
+    staff (id) {
+        id -> BigInt,
+        email -> Text,
+        name -> Text,
+        password_hash -> Text,
+        role -> Text,
+        language -> Nullable<Text>,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> Text,
+        staff_id -> Nullable<BigInt>,
+        state -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    login_throttle (key) {
+        key -> Text,
+        failures -> Integer,
+        window_start -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> BigInt,
+        actor_staff_id -> Nullable<BigInt>,
+        action -> Text,
+        entity -> Text,
+        entity_id -> Nullable<BigInt>,
+        before_state -> Nullable<Text>,
+        after_state -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    customers (id) {
+        id -> BigInt,
+        full_name -> Text,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        language -> Text,
+        registered -> Bool,
+        newsletter -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    addresses (id) {
+        id -> BigInt,
+        customer_id -> BigInt,
+        kind -> Text,
+        full_name -> Text,
+        line1 -> Text,
+        line2 -> Nullable<Text>,
+        postal_code -> Text,
+        city -> Text,
+        region -> Nullable<Text>,
+        country -> Text,
+        phone -> Nullable<Text>,
+        is_default -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    products (id) {
+        id -> BigInt,
+        sku -> Text,
+        name -> Text,
+        price_cents -> BigInt,
+        currency -> Text,
+        active -> Bool,
+    }
+}
+
+diesel::table! {
+    orders (id) {
+        id -> BigInt,
+        number -> Text,
+        customer_id -> BigInt,
+        status -> Text,
+        payment_method -> Text,
+        currency -> Text,
+        subtotal_cents -> BigInt,
+        shipping_cents -> BigInt,
+        total_cents -> BigInt,
+        placed_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    order_lines (id) {
+        id -> BigInt,
+        order_id -> BigInt,
+        product_id -> Nullable<BigInt>,
+        sku -> Text,
+        name -> Text,
+        quantity -> Integer,
+        unit_price_cents -> BigInt,
+        line_total_cents -> BigInt,
+    }
+}
+
+diesel::joinable!(sessions -> staff (staff_id));
+diesel::joinable!(audit_log -> staff (actor_staff_id));
+diesel::joinable!(addresses -> customers (customer_id));
+diesel::joinable!(orders -> customers (customer_id));
+diesel::joinable!(order_lines -> orders (order_id));
+diesel::joinable!(order_lines -> products (product_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    settings,
+    staff,
+    sessions,
+    login_throttle,
+    audit_log,
+    customers,
+    addresses,
+    products,
+    orders,
+    order_lines,
+);

@@ -1,0 +1,389 @@
+//! Demo data: a small, believable store (customers with Spanish, Polish and English names,
+//! addresses, products and orders) so every page has something to show. Goes through the same
+//! inserts as the real code and refuses to run on a database that already has customers.
+
+use chrono::{Duration, NaiveDateTime, Utc};
+use diesel::QueryResult;
+
+use crate::db::store::{self, NewAddress, NewCustomer, NewOrder, NewOrderLine, NewProduct};
+use crate::db::{DbConn, write_tx};
+
+struct DemoCustomer {
+    name: &'static str,
+    email: &'static str,
+    phone: &'static str,
+    lang: &'static str,
+    registered: bool,
+    newsletter: bool,
+    street: &'static str,
+    postal: &'static str,
+    city: &'static str,
+    region: &'static str,
+    country: &'static str,
+}
+
+const fn c(
+    name: &'static str,
+    email: &'static str,
+    phone: &'static str,
+    lang: &'static str,
+    registered: bool,
+    street: &'static str,
+    postal: &'static str,
+    city: &'static str,
+    region: &'static str,
+    country: &'static str,
+) -> DemoCustomer {
+    DemoCustomer {
+        name,
+        email,
+        phone,
+        lang,
+        registered,
+        newsletter: registered,
+        street,
+        postal,
+        city,
+        region,
+        country,
+    }
+}
+
+const CUSTOMERS: &[DemoCustomer] = &[
+    c(
+        "Lucía Fernández Ruiz",
+        "lucia.fernandez@example.es",
+        "+34 612 345 678",
+        "es",
+        true,
+        "Calle de Alcalá 42, 3º B",
+        "28014",
+        "Madrid",
+        "Madrid",
+        "ES",
+    ),
+    c(
+        "Javier Martínez López",
+        "javier.martinez@example.es",
+        "+34 655 120 443",
+        "es",
+        true,
+        "Passeig de Gràcia 88",
+        "08008",
+        "Barcelona",
+        "Barcelona",
+        "ES",
+    ),
+    c(
+        "María José Ortega",
+        "mj.ortega@example.es",
+        "+34 699 001 212",
+        "es",
+        false,
+        "Avenida de la Constitución 7",
+        "41004",
+        "Sevilla",
+        "Sevilla",
+        "ES",
+    ),
+    c(
+        "Carmen Delgado Núñez",
+        "carmen.delgado@example.es",
+        "+34 620 778 901",
+        "es",
+        true,
+        "Calle Colón 15",
+        "46004",
+        "Valencia",
+        "Valencia",
+        "ES",
+    ),
+    c(
+        "Alejandro Gómez Peña",
+        "alejandro.gomez@example.mx",
+        "+52 55 1234 5678",
+        "es",
+        false,
+        "Av. Reforma 222",
+        "06600",
+        "Ciudad de México",
+        "CDMX",
+        "MX",
+    ),
+    c(
+        "Zofia Wójcik",
+        "zofia.wojcik@example.pl",
+        "+48 601 234 567",
+        "pl",
+        true,
+        "ul. Marszałkowska 104/12",
+        "00-017",
+        "Warszawa",
+        "mazowieckie",
+        "PL",
+    ),
+    c(
+        "Krzysztof Nowak",
+        "k.nowak@example.pl",
+        "+48 512 998 120",
+        "pl",
+        true,
+        "ul. Floriańska 22",
+        "31-021",
+        "Kraków",
+        "małopolskie",
+        "PL",
+    ),
+    c(
+        "Agnieszka Kowalczyk",
+        "agnieszka.k@example.pl",
+        "+48 698 300 411",
+        "pl",
+        false,
+        "ul. Piotrkowska 150",
+        "90-063",
+        "Łódź",
+        "łódzkie",
+        "PL",
+    ),
+    c(
+        "Łukasz Zieliński",
+        "lukasz.zielinski@example.pl",
+        "+48 505 111 222",
+        "pl",
+        true,
+        "ul. Długa 45",
+        "80-827",
+        "Gdańsk",
+        "pomorskie",
+        "PL",
+    ),
+    c(
+        "Małgorzata Szymańska",
+        "m.szymanska@example.pl",
+        "+48 733 456 789",
+        "pl",
+        false,
+        "ul. Świdnicka 8",
+        "50-066",
+        "Wrocław",
+        "dolnośląskie",
+        "PL",
+    ),
+    c(
+        "Emily Carter",
+        "emily.carter@example.co.uk",
+        "+44 20 7946 0018",
+        "en",
+        true,
+        "14 Camden High Street",
+        "NW1 0JH",
+        "London",
+        "Greater London",
+        "GB",
+    ),
+    c(
+        "James O'Connor",
+        "james.oconnor@example.ie",
+        "+353 1 555 0192",
+        "en",
+        false,
+        "27 Grafton Street",
+        "D02 VK65",
+        "Dublin",
+        "Leinster",
+        "IE",
+    ),
+    c(
+        "Olivia Bennett",
+        "olivia.bennett@example.com",
+        "+1 415 555 0134",
+        "en",
+        true,
+        "2200 Mission Street",
+        "94110",
+        "San Francisco",
+        "CA",
+        "US",
+    ),
+    c(
+        "Pablo Herrera Vidal",
+        "pablo.herrera@example.es",
+        "+34 634 555 876",
+        "es",
+        true,
+        "Gran Vía 31",
+        "48001",
+        "Bilbao",
+        "Bizkaia",
+        "ES",
+    ),
+    c(
+        "Anna Lewandowska",
+        "anna.lewandowska@example.pl",
+        "+48 604 777 333",
+        "pl",
+        true,
+        "ul. Półwiejska 32",
+        "61-888",
+        "Poznań",
+        "wielkopolskie",
+        "PL",
+    ),
+    c(
+        "Sofía Castillo Romero",
+        "sofia.castillo@example.es",
+        "+34 677 432 190",
+        "es",
+        false,
+        "Calle Mayor 3",
+        "50001",
+        "Zaragoza",
+        "Zaragoza",
+        "ES",
+    ),
+];
+
+const PRODUCTS: &[(&str, &str, i64)] = &[
+    ("CAM-LIN-01", "Camisa de lino blanca", 4990),
+    ("ZAP-PIEL-38", "Zapatillas de piel", 8950),
+    ("BOL-TOTE", "Bolso tote de algodón", 2495),
+    ("KUB-CER-01", "Kubek ceramiczny", 1899),
+    ("SZAL-WEL", "Szal wełniany", 5900),
+    ("MUG-ENAMEL", "Enamel camping mug", 1450),
+    ("NOTE-A5", "A5 dotted notebook", 1200),
+    ("ACE-OLIVA-500", "Aceite de oliva virgen extra 500 ml", 1275),
+];
+
+const STATUSES: &[&str] = &[
+    "pending",
+    "paid",
+    "shipped",
+    "delivered",
+    "delivered",
+    "delivered",
+    "cancelled",
+];
+const PAYMENTS: &[&str] = &["card", "bank_transfer", "cash_on_delivery", "card"];
+
+/// Fills an empty store. Returns the number of customers and orders created, or `None` when
+/// the store already has customers (demo data never mixes with real data).
+pub fn seed(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Option<(usize, usize)>> {
+    write_tx(conn, |conn| {
+        if store::customer_count(conn)? > 0 {
+            return Ok(None);
+        }
+        let mut product_ids = Vec::new();
+        for (sku, name, price) in PRODUCTS {
+            let id = store::insert_product(
+                conn,
+                &NewProduct {
+                    sku,
+                    name,
+                    price_cents: *price,
+                    currency: "EUR",
+                    active: true,
+                },
+            )?;
+            product_ids.push(id);
+        }
+        let mut orders = 0usize;
+        for (i, d) in CUSTOMERS.iter().enumerate() {
+            let created =
+                now - Duration::days(400 - (i as i64) * 26) + Duration::minutes(i as i64 * 37);
+            let customer_id = store::insert_customer(
+                conn,
+                &NewCustomer {
+                    full_name: d.name,
+                    email: Some(d.email),
+                    phone: Some(d.phone),
+                    language: d.lang,
+                    registered: d.registered,
+                    newsletter: d.newsletter,
+                    created_at: created,
+                    updated_at: created,
+                },
+            )?;
+            for (kind, default) in [("shipping", true), ("billing", true)] {
+                store::insert_address(
+                    conn,
+                    &NewAddress {
+                        customer_id,
+                        kind,
+                        full_name: d.name,
+                        line1: d.street,
+                        line2: None,
+                        postal_code: d.postal,
+                        city: d.city,
+                        region: Some(d.region),
+                        country: d.country,
+                        phone: Some(d.phone),
+                        is_default: default,
+                        created_at: created,
+                    },
+                )?;
+            }
+            let currency = if d.country == "PL" { "PLN" } else { "EUR" };
+            // A deterministic spread: some customers never ordered, some are repeat buyers.
+            let count = (i * 7 + 3) % 6;
+            for n in 0..count {
+                orders += 1;
+                let placed = created
+                    + Duration::days(((n + 1) * (17 + i)) as i64 % 380)
+                    + Duration::hours(n as i64 * 5);
+                let placed = placed.min(now - Duration::hours((orders * 3) as i64));
+                let mut subtotal = 0i64;
+                let mut lines = Vec::new();
+                for k in 0..(1 + (i + n) % 3) {
+                    let p = (i * 3 + n * 5 + k) % PRODUCTS.len();
+                    let qty = 1 + ((i + k) % 2) as i32;
+                    let (sku, name, price) = PRODUCTS[p];
+                    let unit = if currency == "PLN" {
+                        price * 4 + 99
+                    } else {
+                        price
+                    };
+                    subtotal += unit * i64::from(qty);
+                    lines.push((product_ids[p], sku, name, qty, unit));
+                }
+                let shipping = if subtotal >= 5000 { 0 } else { 495 };
+                let number = format!("{}", 1000 + orders);
+                let order_id = store::insert_order(
+                    conn,
+                    &NewOrder {
+                        number: &number,
+                        customer_id,
+                        status: STATUSES[(i + n) % STATUSES.len()],
+                        payment_method: PAYMENTS[(i + 2 * n) % PAYMENTS.len()],
+                        currency,
+                        subtotal_cents: subtotal,
+                        shipping_cents: shipping,
+                        total_cents: subtotal + shipping,
+                        placed_at: placed,
+                        updated_at: placed,
+                    },
+                )?;
+                for (product_id, sku, name, qty, unit) in lines {
+                    store::insert_order_line(
+                        conn,
+                        &NewOrderLine {
+                            order_id,
+                            product_id: Some(product_id),
+                            sku,
+                            name,
+                            quantity: qty,
+                            unit_price_cents: unit,
+                            line_total_cents: unit * i64::from(qty),
+                        },
+                    )?;
+                }
+            }
+        }
+        Ok(Some((CUSTOMERS.len(), orders)))
+    })
+}
+
+/// `seed` at the current time.
+pub fn seed_now(conn: &mut DbConn) -> QueryResult<Option<(usize, usize)>> {
+    seed(conn, Utc::now().naive_utc())
+}

@@ -1,0 +1,9 @@
+//! Business rules. Domain functions take a connection and validated input and hold no HTTP.
+
+pub mod audit;
+pub mod dashboard;
+pub mod demo;
+pub mod settings;
+pub mod staff;
+pub mod throttle;
+pub mod types;

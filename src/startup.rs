@@ -1,0 +1,145 @@
+//! Building and running the server. Tests call [`Application::build`] with port 0 and get the
+//! real application on a free port.
+
+use std::net::TcpListener;
+
+use actix_session::SessionMiddleware;
+use actix_session::config::{BrowserSession, CookieContentSecurity, TtlExtensionPolicy};
+use actix_web::cookie::{Key, SameSite, time};
+use actix_web::dev::Server;
+use actix_web::middleware::{ErrorHandlers, from_fn};
+use actix_web::{App, HttpServer, web};
+use tracing_actix_web::TracingLogger;
+
+use crate::auth::csrf;
+use crate::auth::session_store::DbSessionStore;
+use crate::config::Config;
+use crate::db::{self, Pool};
+use crate::domain::settings;
+use crate::state::AppState;
+use crate::web as site;
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    pool: Pool,
+    /// The one-time setup link's token while no staff account exists.
+    pub setup_token: Option<String>,
+}
+
+/// The session cookie's name: `__Host-` (Secure, no Domain, path /) when served over TLS.
+pub fn session_cookie_name(config: &Config) -> &'static str {
+    if config.secure_cookies {
+        "__Host-clientela"
+    } else {
+        "clientela"
+    }
+}
+
+impl Application {
+    /// Connects (running migrations), binds and prepares the server without running it.
+    pub async fn build(config: Config) -> anyhow::Result<Application> {
+        let url = config.database_url.clone();
+        let size = config.db_pool_size;
+        let pool = web::block(move || db::connect(&url, size))
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))??;
+        let listener = TcpListener::bind((config.host, config.port)).map_err(|e| {
+            anyhow::anyhow!("cannot listen on {}:{}: {e}", config.host, config.port)
+        })?;
+        let port = listener.local_addr()?.port();
+        let p = pool.clone();
+        let (setup_token, default_lang) = web::block(move || -> anyhow::Result<_> {
+            let mut conn = p.get()?;
+            crate::db::sessions::SessionRow::delete_expired(
+                &mut conn,
+                chrono::Utc::now().naive_utc(),
+            )?;
+            Ok((
+                settings::issue_setup_token(&mut conn)?,
+                settings::default_lang(&mut conn)?,
+            ))
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))??;
+        if let Some(token) = &setup_token {
+            // The one secret we log on purpose: the link is how the first owner gets in.
+            tracing::warn!(
+                "No staff account exists yet. Create the owner account at http://{}:{}/setup/{}",
+                config.host,
+                port,
+                token
+            );
+        }
+        let state = web::Data::new(AppState::new(pool.clone(), config.clone(), default_lang));
+        let server = server(listener, state, &config)?;
+        Ok(Application {
+            port,
+            server,
+            pool,
+            setup_token,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn pool(&self) -> Pool {
+        self.pool.clone()
+    }
+
+    /// Serves until SIGINT/SIGTERM, then finishes the requests in flight.
+    pub async fn run(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn server(
+    listener: TcpListener,
+    state: web::Data<AppState>,
+    config: &Config,
+) -> anyhow::Result<Server> {
+    let store = DbSessionStore::new(state.pool.clone());
+    // The cookie only carries a random session id (the state is on the server); the key signs
+    // it. A per-process key is fine because the id alone is looked up in the database.
+    let key = Key::generate();
+    let cookie_name = session_cookie_name(config);
+    let secure = config.secure_cookies;
+    let idle =
+        time::Duration::seconds(i64::try_from(config.session_idle.as_secs()).unwrap_or(3600));
+    let workers = config.workers;
+    let server = HttpServer::new(move || {
+        let session = SessionMiddleware::builder(store.clone(), key.clone())
+            .cookie_name(cookie_name.to_owned())
+            .cookie_secure(secure)
+            .cookie_http_only(true)
+            .cookie_same_site(SameSite::Lax)
+            .cookie_path("/".to_owned())
+            .cookie_domain(None)
+            .cookie_content_security(CookieContentSecurity::Signed)
+            .session_lifecycle(
+                BrowserSession::default()
+                    .state_ttl(idle)
+                    .state_ttl_extension_policy(TtlExtensionPolicy::OnEveryRequest),
+            )
+            .build();
+        App::new()
+            .app_data(state.clone())
+            .app_data(web::FormConfig::default().limit(1024 * 1024))
+            .wrap(from_fn(csrf::middleware))
+            .wrap(ErrorHandlers::new().default_handler(site::errors::render))
+            .wrap(session)
+            .wrap(from_fn(site::security_headers))
+            .wrap(TracingLogger::default())
+            .configure(site::routes)
+            .default_service(web::to(|| async {
+                Err::<actix_web::HttpResponse, _>(crate::error::AppError::NotFound)
+            }))
+    })
+    .workers(workers)
+    .shutdown_timeout(30)
+    .listen(listener)?
+    .run();
+    Ok(server)
+}

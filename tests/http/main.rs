@@ -1,0 +1,15 @@
+//! HTTP tier: the real application on a free port, one fresh database per test, driven by a
+//! cookie-keeping client that does not follow redirects. The same tests run on SQLite and on
+//! PostgreSQL (`CLIENTELA_TEST_BACKEND`).
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod client;
+
+mod access;
+mod auth;
+mod languages;
+mod operations;
+mod security;
+mod staff_admin;
