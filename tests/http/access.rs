@@ -105,7 +105,7 @@ async fn only_the_owner_can_change_staff_and_settings() {
     assert!(roles.contains(&("manager@example.com".into(), "manager".into(), true)));
     assert!(roles.contains(&("support@example.com".into(), "support".into(), true)));
     let lang = app
-        .with_conn(|c| clientela::domain::settings::default_lang(c))
+        .with_conn(clientela::domain::settings::default_lang)
         .unwrap();
     assert_eq!(lang, clientela::i18n::Lang::Es);
 }

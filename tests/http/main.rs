@@ -1,6 +1,7 @@
 //! HTTP tier: the real application on a free port, one fresh database per test, driven by a
 //! cookie-keeping client that does not follow redirects. The same tests run on SQLite and on
 //! PostgreSQL (`CLIENTELA_TEST_BACKEND`).
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 #[path = "../common/mod.rs"]
 mod common;

@@ -138,7 +138,7 @@ async fn a_cross_site_request_is_refused_even_with_the_token() {
         .unwrap();
     assert_eq!(cross_site.status(), StatusCode::FORBIDDEN);
     assert_eq!(
-        app.with_conn(|c| clientela::domain::settings::default_lang(c))
+        app.with_conn(clientela::domain::settings::default_lang)
             .unwrap(),
         clientela::i18n::Lang::Es
     );

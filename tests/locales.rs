@@ -1,0 +1,108 @@
+//! Every Fluent message exists in Spanish, Polish and English, and every key the templates and
+//! the code use exists.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use clientela::domain::staff::Role;
+use clientela::i18n::Lang;
+use regex::Regex;
+
+fn keys_of(lang: &str) -> BTreeSet<String> {
+    let re = Regex::new(r"(?m)^(-?[A-Za-z][A-Za-z0-9_-]*)\s*=").unwrap();
+    let mut keys = BTreeSet::new();
+    for entry in std::fs::read_dir(Path::new("locales").join(lang)).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        keys.extend(re.captures_iter(&text).map(|c| c[1].to_owned()));
+    }
+    keys
+}
+
+fn files_under(dir: &str, ext: &str, out: &mut Vec<String>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files_under(path.to_str().unwrap(), ext, out);
+        } else if path.extension().is_some_and(|e| e == ext) {
+            out.push(std::fs::read_to_string(&path).unwrap());
+        }
+    }
+}
+
+/// Keys named literally in templates (`ui.t("…")`, `label_key = "…"`) and in the code (field
+/// errors, flash messages, error pages, sign-in messages).
+fn used_keys() -> BTreeSet<String> {
+    let mut texts = Vec::new();
+    files_under("templates", "html", &mut texts);
+    let template_re = Regex::new(r#"(?:\bt[ns]?\(|label_key = )"([a-z0-9-]+)""#).unwrap();
+    let mut used: BTreeSet<String> = texts
+        .iter()
+        .flat_map(|t| {
+            template_re
+                .captures_iter(t)
+                .map(|c| c[1].to_owned())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let mut code = Vec::new();
+    files_under("src", "rs", &mut code);
+    let code_re = Regex::new(r#""((?:error|flash|login)-[a-z0-9-]+)""#).unwrap();
+    used.extend(code.iter().flat_map(|t| {
+        code_re
+            .captures_iter(t)
+            .map(|c| c[1].to_owned())
+            .collect::<Vec<_>>()
+    }));
+    // Keys built at run time from a closed set of values.
+    for role in Role::ALL {
+        used.insert(format!("role-{}", role.code()));
+        used.insert(format!("role-{}-help", role.code()));
+    }
+    for status in ["pending", "paid", "shipped", "delivered", "cancelled"] {
+        used.insert(format!("order-status-{status}"));
+    }
+    used
+}
+
+#[test]
+fn every_message_exists_in_spanish_polish_and_english() {
+    let es = keys_of("es");
+    let pl = keys_of("pl");
+    let en = keys_of("en");
+    assert!(es.len() > 50, "the catalogue was found");
+    for (name, keys) in [("pl", &pl), ("en", &en)] {
+        let missing: Vec<_> = es.difference(keys).collect();
+        let extra: Vec<_> = keys.difference(&es).collect();
+        assert!(
+            missing.is_empty() && extra.is_empty(),
+            "{name}: missing {missing:?}, not in es {extra:?}"
+        );
+    }
+}
+
+#[test]
+fn every_key_the_templates_and_code_use_exists() {
+    let used = used_keys();
+    assert!(
+        used.len() > 50,
+        "the scan found the keys ({} found)",
+        used.len()
+    );
+    for lang in ["es", "pl", "en"] {
+        let have = keys_of(lang);
+        let missing: Vec<_> = used.iter().filter(|k| !have.contains(*k)).collect();
+        assert!(missing.is_empty(), "locales/{lang} lacks {missing:?}");
+    }
+}
+
+#[test]
+fn every_used_key_resolves_to_text_at_run_time() {
+    for key in used_keys() {
+        for lang in Lang::ALL {
+            let text = lang.t_args(&key, &[("count", 2i64.into()), ("n", "2".into())]);
+            assert_ne!(text, key, "{key} in {lang:?} did not resolve");
+            assert!(!text.trim().is_empty(), "{key} in {lang:?} is empty");
+        }
+    }
+}
