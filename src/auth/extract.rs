@@ -80,7 +80,7 @@ async fn current_staff(req: HttpRequest) -> Result<CurrentStaff, AppError> {
     };
     let lang = i18n::negotiate(
         staff.language,
-        session.lang(),
+        super::session::browser_choice(&req),
         accept_language(&req).as_deref(),
         default_lang,
     );
@@ -176,7 +176,7 @@ impl FromRequest for PublicLang {
             state.remember_default_lang(default_lang);
             let lang = i18n::negotiate(
                 None,
-                AppSession::of(&req).lang(),
+                super::session::browser_choice(&req),
                 accept_language(&req).as_deref(),
                 default_lang,
             );

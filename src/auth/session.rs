@@ -125,6 +125,29 @@ impl AppSession {
     }
 }
 
+/// The cookie that remembers a browser's language choice across sign-outs (the session, and
+/// the choice in it, ends at sign-out). It holds only "es", "pl" or "en".
+pub const LANG_COOKIE: &str = "clientela_lang";
+
+/// The language this browser chose: in its session, else in the language cookie.
+pub fn browser_choice(req: &HttpRequest) -> Option<Lang> {
+    AppSession::of(req).lang().or_else(|| {
+        req.cookie(LANG_COOKIE)
+            .and_then(|c| Lang::from_code(c.value()))
+    })
+}
+
+/// The cookie that keeps `lang` for a year.
+pub fn lang_cookie(lang: Lang, secure: bool) -> actix_web::cookie::Cookie<'static> {
+    actix_web::cookie::Cookie::build(LANG_COOKIE, lang.code())
+        .path("/")
+        .http_only(true)
+        .secure(secure)
+        .same_site(actix_web::cookie::SameSite::Lax)
+        .max_age(actix_web::cookie::time::Duration::days(365))
+        .finish()
+}
+
 fn new_token() -> String {
     Alphanumeric.sample_string(&mut rand::rng(), 43)
 }

@@ -148,6 +148,9 @@ pub fn connect(url: &str, max_size: u32) -> anyhow::Result<Pool> {
     let manager = Manager::new(url);
     let pool = r2d2::Pool::builder()
         .max_size(max_size)
+        // Open connections as load asks for them, not all at start: many app servers (or
+        // tests) share one PostgreSQL and its connection limit.
+        .min_idle(Some(max_size.min(2)))
         .connection_timeout(Duration::from_secs(10))
         .build(manager)?;
     let mut conn = pool.get()?;

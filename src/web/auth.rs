@@ -6,6 +6,7 @@ use askama::Template;
 use chrono::Utc;
 use serde::Deserialize;
 
+use crate::auth::session::lang_cookie;
 use crate::auth::{AppSession, CurrentStaff, FlashKind, PublicLang};
 use crate::domain::settings;
 use crate::domain::staff::{self, NewStaffInput, SignIn, StaffError};
@@ -99,10 +100,14 @@ pub async fn login(
     )
 }
 
-pub async fn logout(current: CurrentStaff) -> HttpResponse {
+/// Ends the session; the browser keeps the language it was using for the sign-in page.
+pub async fn logout(current: CurrentStaff, state: web::Data<AppState>) -> HttpResponse {
     tracing::info!(staff_id = current.staff.id, "staff signed out");
     current.session.sign_out();
-    see_other("/login")
+    let mut res = see_other("/login");
+    // Adding a cookie to a fresh redirect cannot fail.
+    let _ = res.add_cookie(&lang_cookie(current.lang, state.config.secure_cookies));
+    res
 }
 
 #[derive(Template)]
@@ -216,5 +221,8 @@ pub async fn switch_language(
         })
         .await??;
     }
-    Ok(see_other(safe_local_path(&form.back)))
+    let mut res = see_other(safe_local_path(&form.back));
+    // Adding a cookie to a fresh redirect cannot fail.
+    let _ = res.add_cookie(&lang_cookie(lang, state.config.secure_cookies));
+    Ok(res)
 }

@@ -48,7 +48,12 @@ fn request_lang(res: &ServiceResponse<impl Sized>) -> Lang {
         .headers()
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok());
-    i18n::negotiate(None, AppSession::of(req).lang(), accept, default)
+    i18n::negotiate(
+        None,
+        crate::auth::session::browser_choice(req),
+        accept,
+        default,
+    )
 }
 
 pub fn render<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {

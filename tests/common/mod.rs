@@ -62,7 +62,7 @@ pub fn test_config(database_url: String) -> Config {
         host: "127.0.0.1".parse().unwrap(),
         port: 0,
         workers: 2,
-        db_pool_size: 8,
+        db_pool_size: 4,
         login_lock: Duration::from_secs(2),
         ..Config::default()
     }

@@ -122,3 +122,17 @@ async fn the_dashboard_formats_money_numbers_dates_and_plurals_per_language() {
         "an English date"
     );
 }
+
+#[actix_web::test]
+async fn the_sign_in_page_keeps_the_language_after_signing_out() {
+    let app = TestApp::spawn().await;
+    app.create_owner();
+    let c = Client::signed_in(&app, OWNER_EMAIL).await;
+    c.post("/language", &[("lang", "en"), ("back", "/")]).await;
+    c.get("/").await;
+    let p = c.post("/logout", &[]).await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    c.get("/login")
+        .await
+        .assert_contains("Sign in to Clientela");
+}
