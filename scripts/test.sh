@@ -149,6 +149,22 @@ print_summary() {
         printf -- '------------------------------------------------------------------------------\n'
         printf '  %-8s %8s  total%s\n' "$overall" "$(fmt_duration $((SECONDS - SCRIPT_START)))" "${note:+ ($note)}"
     } >&2
+    # One plain closing line over every cargo test run (both backends).
+    if [[ -s "$TEST_LOG" ]]; then
+        awk '/^test result:/ {
+                for (i = 1; i <= NF; i++) {
+                    if ($(i+1) ~ /^passed/) p += $i
+                    if ($(i+1) ~ /^failed/) f += $i
+                    if ($(i+1) ~ /^ignored/) s += $i
+                }
+            }
+            END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$TEST_LOG"
+    fi
+}
+
+# cargo_test CMD...: runs a test command, keeping its output for the closing count.
+cargo_test() {
+    "$@" 2>&1 | tee -a "$TEST_LOG"
 }
 
 # ---------------------------------------------------------------------------
@@ -501,6 +517,7 @@ EOF
 
 OVERALL=""
 OVERALL_NOTE=""
+TEST_LOG=$(mktemp /tmp/clientela-tests.XXXXXX)
 on_exit() {
     local rc=$?
     trap - EXIT INT TERM
@@ -510,6 +527,7 @@ on_exit() {
         if ((rc == 0)); then OVERALL=PASS; else OVERALL=FAIL; fi
     fi
     print_summary "$OVERALL" "$OVERALL_NOTE"
+    rm -f "$TEST_LOG"
     exit "$rc"
 }
 trap on_exit EXIT
@@ -558,7 +576,7 @@ fi
 run_step "cargo fmt --all -- --check" cargo fmt --all -- --check || exit 1
 run_step "cargo clippy --all-targets -- -D warnings" cargo clippy --all-targets -- -D warnings || exit 1
 run_step "cargo test --all-targets (sqlite)" \
-    env CLIENTELA_TEST_BACKEND=sqlite cargo test --all-targets "$@" || exit 1
+    cargo_test env CLIENTELA_TEST_BACKEND=sqlite cargo test --all-targets "$@" || exit 1
 
 PG_STEP="cargo test (postgres)"
 if ((${#pg_args[@]} == 0)); then
@@ -567,7 +585,7 @@ elif ((!PG_AVAILABLE)); then
     skip_step "$PG_STEP" "no PostgreSQL server available"
 else
     run_step "$PG_STEP" \
-        env CLIENTELA_TEST_BACKEND=postgres cargo test "${pg_args[@]}" "$@" || exit 1
+        cargo_test env CLIENTELA_TEST_BACKEND=postgres cargo test "${pg_args[@]}" "$@" || exit 1
 fi
 
 OVERALL=PASS

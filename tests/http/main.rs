@@ -12,5 +12,6 @@ mod access;
 mod auth;
 mod languages;
 mod operations;
+mod process;
 mod security;
 mod staff_admin;
