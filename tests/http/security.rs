@@ -273,3 +273,26 @@ async fn bad_requests_get_a_translated_page_and_change_nothing() {
     assert_eq!(me.role, "owner");
     let _ = PASSWORD;
 }
+
+#[actix_web::test]
+async fn a_server_error_shows_a_translated_page_without_internals() {
+    let app = TestApp::spawn().await;
+    // Break the database behind the application's back: the sign-in page needs the settings
+    // table to choose its language.
+    app.with_conn(|c| diesel::RunQueryDsl::execute(diesel::sql_query("DROP TABLE settings"), c))
+        .unwrap();
+    for (lang, title) in [("pl", "Coś poszło nie tak"), ("en", "Something went wrong")] {
+        let p = Client::with_language(&app, lang).get("/login").await;
+        assert_eq!(p.status, StatusCode::INTERNAL_SERVER_ERROR);
+        p.assert_contains(title);
+        for internal in [
+            "settings",
+            "no such table",
+            "does not exist",
+            "diesel",
+            "DatabaseError",
+        ] {
+            assert!(!p.body.contains(internal), "{internal} leaked:\n{}", p.body);
+        }
+    }
+}
