@@ -47,7 +47,7 @@ fn used_keys() -> BTreeSet<String> {
         .collect();
     let mut code = Vec::new();
     files_under("src", "rs", &mut code);
-    let code_re = Regex::new(r#""((?:error|flash|login)-[a-z0-9-]+)""#).unwrap();
+    let code_re = Regex::new(r#""((?:error|flash|login|chip|filter)-[a-z0-9-]+)""#).unwrap();
     used.extend(code.iter().flat_map(|t| {
         code_re
             .captures_iter(t)
@@ -59,8 +59,34 @@ fn used_keys() -> BTreeSet<String> {
         used.insert(format!("role-{}", role.code()));
         used.insert(format!("role-{}-help", role.code()));
     }
-    for status in ["pending", "paid", "shipped", "delivered", "cancelled"] {
+    for status in clientela::domain::orders::STATUSES {
         used.insert(format!("order-status-{status}"));
+    }
+    for method in [
+        "card",
+        "bank_transfer",
+        "cash_on_delivery",
+        "store_credit",
+        "points",
+    ] {
+        used.insert(format!("payment-{method}"));
+    }
+    for kind in ["shipping", "billing"] {
+        used.insert(format!("address-{kind}"));
+    }
+    for error in [
+        "error-required",
+        "error-too-long",
+        "error-invalid-characters",
+    ] {
+        used.insert(format!("tag-{error}"));
+    }
+    // Every audit action the customer timeline can show.
+    let action_re = Regex::new(r#""((?:customer|address|note|tag|order)\.[a-z_]+)""#).unwrap();
+    for text in &code {
+        for c in action_re.captures_iter(text) {
+            used.insert(format!("audit-{}", c[1].replace('.', "-")));
+        }
     }
     used
 }
@@ -100,7 +126,18 @@ fn every_key_the_templates_and_code_use_exists() {
 fn every_used_key_resolves_to_text_at_run_time() {
     for key in used_keys() {
         for lang in Lang::ALL {
-            let text = lang.t_args(&key, &[("count", 2i64.into()), ("n", "2".into())]);
+            let text = lang.t_args(
+                &key,
+                &[
+                    ("count", 2i64.into()),
+                    ("n", "2".into()),
+                    ("value", "v".into()),
+                    ("name", "x".into()),
+                    ("date", "d".into()),
+                    ("number", "1001".into()),
+                    ("currency", "EUR".into()),
+                ],
+            );
             assert_ne!(text, key, "{key} in {lang:?} did not resolve");
             assert!(!text.trim().is_empty(), "{key} in {lang:?} is empty");
         }

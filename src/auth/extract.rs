@@ -118,6 +118,7 @@ macro_rules! requirement {
 
 requirement!(ViewCustomers, ViewCustomers);
 requirement!(EditCustomerContact, EditCustomerContact);
+requirement!(ManageCustomers, ManageCustomers);
 requirement!(ManageMoney, ManageMoney);
 requirement!(ManageStaff, ManageStaff);
 requirement!(ManageSettings, ManageSettings);

@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConn;
-use super::schema::audit_log;
+use super::schema::{audit_log, staff};
 
 #[derive(Debug, Insertable)]
 #[diesel(table_name = audit_log)]
@@ -36,6 +36,23 @@ impl AuditRow {
         diesel::insert_into(audit_log::table)
             .values(entry)
             .execute(conn)
+    }
+
+    /// The newest `limit` entries about one entity, with the acting staff member's name.
+    pub fn for_entity_with_actor(
+        conn: &mut DbConn,
+        entity: &str,
+        id: i64,
+        limit: i64,
+    ) -> QueryResult<Vec<(AuditRow, Option<String>)>> {
+        audit_log::table
+            .left_join(staff::table)
+            .filter(audit_log::entity.eq(entity))
+            .filter(audit_log::entity_id.eq(id))
+            .order(audit_log::id.desc())
+            .limit(limit)
+            .select((AuditRow::as_select(), staff::name.nullable()))
+            .load(conn)
     }
 
     pub fn for_entity(conn: &mut DbConn, entity: &str, id: i64) -> QueryResult<Vec<AuditRow>> {

@@ -9,6 +9,9 @@
 //!   debits use row locks or guarded updates).
 
 pub mod audit;
+pub mod customer_list;
+pub mod customers;
+pub mod orders;
 pub mod schema;
 pub mod sessions;
 pub mod settings;

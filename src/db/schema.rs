@@ -66,6 +66,55 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> BigInt,
+        anonymized_at -> Nullable<Timestamp>,
+        city -> Nullable<Text>,
+        country -> Nullable<Text>,
+        order_count -> BigInt,
+        spent_cents -> BigInt,
+        first_order_at -> Nullable<Timestamp>,
+        last_order_at -> Nullable<Timestamp>,
+        last_order_status -> Nullable<Text>,
+        last_payment_method -> Nullable<Text>,
+        search_text -> Text,
+    }
+}
+
+diesel::table! {
+    customer_notes (id) {
+        id -> BigInt,
+        customer_id -> BigInt,
+        author_staff_id -> Nullable<BigInt>,
+        body -> Text,
+        pinned -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    tags (id) {
+        id -> BigInt,
+        name -> Text,
+        name_key -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    customer_tags (customer_id, tag_id) {
+        customer_id -> BigInt,
+        tag_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    order_status_history (id) {
+        id -> BigInt,
+        order_id -> BigInt,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        staff_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
     }
 }
 
@@ -133,6 +182,12 @@ diesel::joinable!(addresses -> customers (customer_id));
 diesel::joinable!(orders -> customers (customer_id));
 diesel::joinable!(order_lines -> orders (order_id));
 diesel::joinable!(order_lines -> products (product_id));
+diesel::joinable!(customer_notes -> customers (customer_id));
+diesel::joinable!(customer_notes -> staff (author_staff_id));
+diesel::joinable!(customer_tags -> customers (customer_id));
+diesel::joinable!(customer_tags -> tags (tag_id));
+diesel::joinable!(order_status_history -> orders (order_id));
+diesel::joinable!(order_status_history -> staff (staff_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     settings,
@@ -145,4 +200,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     products,
     orders,
     order_lines,
+    customer_notes,
+    tags,
+    customer_tags,
+    order_status_history,
 );

@@ -195,3 +195,40 @@ pub fn recent_orders(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<RecentOrd
         ))
         .load(conn)
 }
+
+pub fn clear_default_address(
+    conn: &mut DbConn,
+    customer_id: i64,
+    kind: &str,
+) -> QueryResult<usize> {
+    diesel::update(
+        addresses::table
+            .filter(addresses::customer_id.eq(customer_id))
+            .filter(addresses::kind.eq(kind)),
+    )
+    .set(addresses::is_default.eq(false))
+    .execute(conn)
+}
+
+pub fn set_default_address(
+    conn: &mut DbConn,
+    customer_id: i64,
+    address_id: i64,
+) -> QueryResult<usize> {
+    diesel::update(
+        addresses::table
+            .filter(addresses::customer_id.eq(customer_id))
+            .filter(addresses::id.eq(address_id)),
+    )
+    .set(addresses::is_default.eq(true))
+    .execute(conn)
+}
+
+pub fn delete_address(conn: &mut DbConn, customer_id: i64, address_id: i64) -> QueryResult<usize> {
+    diesel::delete(
+        addresses::table
+            .filter(addresses::customer_id.eq(customer_id))
+            .filter(addresses::id.eq(address_id)),
+    )
+    .execute(conn)
+}

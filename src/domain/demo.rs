@@ -5,8 +5,11 @@
 use chrono::{Duration, NaiveDateTime, Utc};
 use diesel::QueryResult;
 
-use crate::db::store::{self, NewAddress, NewCustomer, NewOrder, NewOrderLine, NewProduct};
+use crate::db::store::{self, NewAddress, NewProduct};
 use crate::db::{DbConn, write_tx};
+use crate::domain::customers::{self, Contact};
+use crate::domain::orders::LineInput;
+use crate::i18n::Lang;
 
 struct DemoCustomer {
     name: &'static str,
@@ -293,18 +296,17 @@ pub fn seed(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Option<(usize,
         for (i, d) in CUSTOMERS.iter().enumerate() {
             let created =
                 now - Duration::days(400 - (i as i64) * 26) + Duration::minutes(i as i64 * 37);
-            let customer_id = store::insert_customer(
+            let customer_id = customers::insert(
                 conn,
-                &NewCustomer {
-                    full_name: d.name,
-                    email: Some(d.email),
-                    phone: Some(d.phone),
-                    language: d.lang,
+                &Contact {
+                    full_name: d.name.to_owned(),
+                    email: Some(d.email.to_owned()),
+                    phone: Some(d.phone.to_owned()),
+                    language: Lang::from_code(d.lang).unwrap_or(Lang::Es),
                     registered: d.registered,
                     newsletter: d.newsletter,
-                    created_at: created,
-                    updated_at: created,
                 },
+                created,
             )?;
             for (kind, default) in [("shipping", true), ("billing", true)] {
                 store::insert_address(
@@ -325,7 +327,7 @@ pub fn seed(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Option<(usize,
                     },
                 )?;
             }
-            let currency = if d.country == "PL" { "PLN" } else { "EUR" };
+            customers::refresh_location(conn, customer_id)?;
             // A deterministic spread: some customers never ordered, some are repeat buyers.
             let count = (i * 7 + 3) % 6;
             for n in 0..count {
@@ -340,45 +342,27 @@ pub fn seed(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Option<(usize,
                     let p = (i * 3 + n * 5 + k) % PRODUCTS.len();
                     let qty = 1 + ((i + k) % 2) as i32;
                     let (sku, name, price) = PRODUCTS[p];
-                    let unit = if currency == "PLN" {
-                        price * 4 + 99
-                    } else {
-                        price
-                    };
-                    subtotal += unit * i64::from(qty);
-                    lines.push((product_ids[p], sku, name, qty, unit));
+                    subtotal += price * i64::from(qty);
+                    lines.push(LineInput {
+                        product_id: Some(product_ids[p]),
+                        sku: sku.to_owned(),
+                        name: name.to_owned(),
+                        quantity: qty,
+                        unit_price_cents: price,
+                    });
                 }
                 let shipping = if subtotal >= 5000 { 0 } else { 495 };
-                let number = format!("{}", 1000 + orders);
-                let order_id = store::insert_order(
+                crate::domain::orders::place(
                     conn,
-                    &NewOrder {
-                        number: &number,
-                        customer_id,
-                        status: STATUSES[(i + n) % STATUSES.len()],
-                        payment_method: PAYMENTS[(i + 2 * n) % PAYMENTS.len()],
-                        currency,
-                        subtotal_cents: subtotal,
-                        shipping_cents: shipping,
-                        total_cents: subtotal + shipping,
-                        placed_at: placed,
-                        updated_at: placed,
-                    },
+                    &format!("{}", 1000 + orders),
+                    customer_id,
+                    STATUSES[(i + n) % STATUSES.len()],
+                    PAYMENTS[(i + 2 * n) % PAYMENTS.len()],
+                    "EUR",
+                    shipping,
+                    &lines,
+                    placed,
                 )?;
-                for (product_id, sku, name, qty, unit) in lines {
-                    store::insert_order_line(
-                        conn,
-                        &NewOrderLine {
-                            order_id,
-                            product_id: Some(product_id),
-                            sku,
-                            name,
-                            quantity: qty,
-                            unit_price_cents: unit,
-                            line_total_cents: unit * i64::from(qty),
-                        },
-                    )?;
-                }
             }
         }
         Ok(Some((CUSTOMERS.len(), orders)))

@@ -1,8 +1,10 @@
 //! Business rules. Domain functions take a connection and validated input and hold no HTTP.
 
 pub mod audit;
+pub mod customers;
 pub mod dashboard;
 pub mod demo;
+pub mod orders;
 pub mod settings;
 pub mod staff;
 pub mod throttle;

@@ -12,6 +12,13 @@ use crate::i18n::Lang;
 
 const DEFAULT_LANG: &str = "default_language";
 const SETUP_TOKEN: &str = "setup_token_sha256";
+const STORE_CURRENCY: &str = "store_currency";
+
+/// The currency the store sells in (ISO 4217); amounts spent are compared in it. EUR until
+/// set otherwise.
+pub fn store_currency(conn: &mut DbConn) -> QueryResult<String> {
+    Ok(settings::get(conn, STORE_CURRENCY)?.unwrap_or_else(|| "EUR".to_owned()))
+}
 
 /// The store's default language; Spanish until the owner changes it.
 pub fn default_lang(conn: &mut DbConn) -> QueryResult<Lang> {

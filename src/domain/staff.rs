@@ -31,8 +31,10 @@ pub enum Role {
 pub enum Permission {
     /// The dashboard, customer lists and cards.
     ViewCustomers,
-    /// Contact data, notes and tags of customers.
+    /// Contact data, addresses, notes and tags of customers; creating customers.
     EditCustomerContact,
+    /// Deleting (anonymizing) customers and changing order statuses.
+    ManageCustomers,
     /// Store credit, points, prices, groups, orders' money.
     ManageMoney,
     /// Staff accounts.
@@ -432,6 +434,7 @@ mod tests {
         assert!(Role::Support.can(Permission::ViewCustomers));
         assert!(Role::Support.can(Permission::EditCustomerContact));
         assert!(!Role::Support.can(Permission::ManageMoney));
+        assert!(!Role::Support.can(Permission::ManageCustomers));
         assert!(!Role::Support.can(Permission::ManageStaff));
         assert!(!Role::Support.can(Permission::ManageSettings));
     }
@@ -448,6 +451,7 @@ mod tests {
         for p in [
             Permission::ViewCustomers,
             Permission::EditCustomerContact,
+            Permission::ManageCustomers,
             Permission::ManageMoney,
             Permission::ManageStaff,
             Permission::ManageSettings,

@@ -109,6 +109,55 @@ impl PersonName {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Cents(pub i64);
 
+impl Cents {
+    /// The most a typed amount may be: 10^12 units, far below i64's limit in cents.
+    pub const MAX_UNITS: i64 = 1_000_000_000_000;
+
+    /// Parses an amount typed in any of our languages: digits, then optionally `,` or `.`
+    /// and one or two decimals ("12", "12,5", "12.50"). No signs, no grouping, no other
+    /// scripts' digits. Zero is allowed; callers that need more say so.
+    pub fn parse(input: &str) -> Result<Cents, FieldError> {
+        let s = input.trim();
+        if s.is_empty() {
+            return Err("error-required");
+        }
+        let (units, fraction) = match s.find([',', '.']) {
+            Some(i) => (&s[..i], &s[i + 1..]),
+            None => (s, ""),
+        };
+        let digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+        if !digits(units)
+            || (!fraction.is_empty() && !digits(fraction))
+            || (s.len() > units.len() && fraction.is_empty())
+        {
+            return Err("error-amount-invalid");
+        }
+        if fraction.len() > 2 {
+            return Err("error-amount-decimals");
+        }
+        if units.len() > 13 {
+            return Err("error-amount-too-large");
+        }
+        let units: i64 = units.parse().map_err(|_| "error-amount-invalid")?;
+        if units > Self::MAX_UNITS {
+            return Err("error-amount-too-large");
+        }
+        let cents: i64 = match fraction.len() {
+            0 => 0,
+            1 => {
+                fraction
+                    .parse::<i64>()
+                    .map_err(|_| "error-amount-invalid")?
+                    * 10
+            }
+            _ => fraction
+                .parse::<i64>()
+                .map_err(|_| "error-amount-invalid")?,
+        };
+        Ok(Cents(units * 100 + cents))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,6 +206,29 @@ mod tests {
     fn a_password_never_shows_in_debug_output() {
         let p = NewPassword::parse("correct horse battery").unwrap();
         assert!(!format!("{p:?}").contains("horse"));
+    }
+
+    #[test]
+    fn amounts_parse_with_a_comma_or_a_point_and_at_most_two_decimals() {
+        assert_eq!(Cents::parse("12"), Ok(Cents(1200)));
+        assert_eq!(Cents::parse("12,5"), Ok(Cents(1250)));
+        assert_eq!(Cents::parse(" 12.05 "), Ok(Cents(1205)));
+        assert_eq!(Cents::parse("0"), Ok(Cents(0)));
+        for bad in [
+            "",
+            "-1",
+            "1.234,5",
+            "12,345",
+            "1e3",
+            "abc",
+            "١٢",
+            "12.",
+            ".5",
+            "NaN",
+            "9223372036854775807",
+        ] {
+            assert!(Cents::parse(bad).is_err(), "{bad:?} should be refused");
+        }
     }
 
     #[test]

@@ -25,6 +25,61 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/setup/{token}", web::get().to(auth::setup_form))
         .route("/setup/{token}", web::post().to(auth::setup))
         .route("/", web::get().to(admin::dashboard::show))
+        .route("/customers", web::get().to(admin::customers::list))
+        .route("/customers", web::post().to(admin::customers::create))
+        .route("/customers/new", web::get().to(admin::customers::new_form))
+        .route("/customers/{id}", web::get().to(admin::customers::show))
+        .route("/customers/{id}", web::post().to(admin::customers::update))
+        .route(
+            "/customers/{id}/edit",
+            web::get().to(admin::customers::edit_form),
+        )
+        .route(
+            "/customers/{id}/delete",
+            web::get().to(admin::customers::delete_form),
+        )
+        .route(
+            "/customers/{id}/delete",
+            web::post().to(admin::customers::delete),
+        )
+        .route(
+            "/customers/{id}/addresses",
+            web::post().to(admin::customers::add_address),
+        )
+        .route(
+            "/customers/{id}/addresses/{address}/delete",
+            web::post().to(admin::customers::delete_address),
+        )
+        .route(
+            "/customers/{id}/addresses/{address}/default",
+            web::post().to(admin::customers::default_address),
+        )
+        .route(
+            "/customers/{id}/notes",
+            web::post().to(admin::customers::add_note),
+        )
+        .route(
+            "/customers/{id}/notes/{note}/pin",
+            web::post().to(admin::customers::pin_note),
+        )
+        .route(
+            "/customers/{id}/notes/{note}/delete",
+            web::post().to(admin::customers::delete_note),
+        )
+        .route(
+            "/customers/{id}/tags",
+            web::post().to(admin::customers::add_tag),
+        )
+        .route(
+            "/customers/{id}/tags/{tag}/delete",
+            web::post().to(admin::customers::remove_tag),
+        )
+        .route("/orders", web::get().to(admin::orders::list))
+        .route("/orders/{id}", web::get().to(admin::orders::show))
+        .route(
+            "/orders/{id}/status",
+            web::post().to(admin::orders::change_status),
+        )
         .route("/account", web::get().to(admin::account::show))
         .route(
             "/account/password",

@@ -46,6 +46,8 @@ pub struct Ui {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Area {
     Dashboard,
+    Customers,
+    Orders,
     Staff,
     Settings,
     Account,
@@ -61,10 +63,24 @@ const NAV: &[(Area, &str, &str, &str, Permission)] = &[
         Permission::ViewCustomers,
     ),
     (
+        Area::Customers,
+        "nav-customers",
+        "/customers",
+        "users",
+        Permission::ViewCustomers,
+    ),
+    (
+        Area::Orders,
+        "nav-orders",
+        "/orders",
+        "shopping-bag",
+        Permission::ViewCustomers,
+    ),
+    (
         Area::Staff,
         "nav-staff",
         "/staff",
-        "users",
+        "user-check",
         Permission::ManageStaff,
     ),
     (
@@ -150,6 +166,19 @@ impl Ui {
 
     pub fn datetime(&self, ts: &NaiveDateTime) -> String {
         format::format_datetime(*ts, self.lang)
+    }
+
+    /// A stored language code shown as that language's own name.
+    pub fn language_name(&self, code: &str) -> String {
+        Lang::from_code(code).map_or_else(|| code.to_owned(), |l| l.native_name().to_owned())
+    }
+
+    pub fn status_name(&self, status: &str) -> String {
+        self.t(&format!("order-status-{status}"))
+    }
+
+    pub fn payment_name(&self, method: &str) -> String {
+        self.t(&format!("payment-{method}"))
     }
 
     pub fn role_name(&self, role: &Role) -> String {

@@ -1,6 +1,8 @@
 //! The staff admin areas, one module each.
 
 pub mod account;
+pub mod customers;
 pub mod dashboard;
+pub mod orders;
 pub mod settings;
 pub mod staff;

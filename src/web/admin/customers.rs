@@ -1,0 +1,1003 @@
+//! The customers area (es "Clientes", pl "Klienci"): list, card, create, edit, delete, and the
+//! card's addresses, notes and tags.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::Deserialize;
+
+use crate::auth::extract::{EditCustomerContact, ManageCustomers, ViewCustomers};
+use crate::auth::{Authorized, CurrentStaff, FlashKind};
+use crate::db::customer_list::{self, Filter, ListRow, Position, SortKey, SortValue};
+use crate::db::customers::{AddressRow, CustomerRow, NoteRow, TagRow};
+use crate::db::orders::{self, CurrencyFigures, OrderRow};
+use crate::domain::customers::{self, AddressInput, CustomerError, CustomerInput, Deleted};
+use crate::domain::staff::Permission;
+use crate::domain::types::Cents;
+use crate::error::AppError;
+use crate::i18n::Lang;
+use crate::state::AppState;
+use crate::web::page::{Area, FieldErrors, Ui, ok, render, see_other};
+
+const PAGE_SIZE: i64 = 50;
+
+async fn db<T: Send + 'static>(
+    state: &AppState,
+    f: impl FnOnce(&mut crate::db::DbConn) -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    let pool = state.pool.clone();
+    web::block(move || {
+        let mut conn = pool.get()?;
+        f(&mut conn)
+    })
+    .await?
+}
+
+fn domain_error(e: CustomerError) -> AppError {
+    match e {
+        CustomerError::NotFound => AppError::NotFound,
+        other => AppError::Internal(other.into()),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The list
+// ---------------------------------------------------------------------------------------
+
+/// The list's query string. Every field is text so that a bad value becomes a message, not a
+/// 400 page.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ListQuery {
+    pub q: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    pub tag: Option<String>,
+    pub country: Option<String>,
+    pub created_from: Option<String>,
+    pub created_to: Option<String>,
+    pub orders_min: Option<String>,
+    pub orders_max: Option<String>,
+    pub spent_min: Option<String>,
+    pub spent_max: Option<String>,
+    pub repeat: Option<String>,
+    pub sort: Option<String>,
+    pub dir: Option<String>,
+    pub after: Option<String>,
+    pub before: Option<String>,
+    pub last: Option<String>,
+}
+
+fn non_empty(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// A filter currently applied, shown as a removable chip.
+#[derive(Debug, Clone)]
+pub struct Chip {
+    pub label: String,
+    pub remove_href: String,
+}
+
+/// The parsed list state: filter, sort, position, and the messages about values that could
+/// not be used.
+struct ListState {
+    filter: Filter,
+    sort: SortKey,
+    descending: bool,
+    position: Position,
+    errors: Vec<&'static str>,
+}
+
+fn parse_count(v: &Option<String>, errors: &mut Vec<&'static str>) -> Option<i64> {
+    let s = non_empty(v)?;
+    match s.parse::<i64>() {
+        Ok(n) if (0..=1_000_000_000).contains(&n) => Some(n),
+        _ => {
+            errors.push("filter-error-count");
+            None
+        }
+    }
+}
+
+fn parse_money(v: &Option<String>, errors: &mut Vec<&'static str>) -> Option<i64> {
+    let s = non_empty(v)?;
+    match Cents::parse(s) {
+        Ok(c) => Some(c.0),
+        Err(_) => {
+            errors.push("filter-error-amount");
+            None
+        }
+    }
+}
+
+fn parse_date(v: &Option<String>, errors: &mut Vec<&'static str>) -> Option<NaiveDate> {
+    let s = non_empty(v)?;
+    match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        Ok(d) => Some(d),
+        Err(_) => {
+            errors.push("filter-error-date");
+            None
+        }
+    }
+}
+
+const CURSOR_TIME: &str = "%Y-%m-%dT%H:%M:%S%.f";
+
+fn parse_cursor(key: SortKey, raw: &str) -> Option<(SortValue, i64)> {
+    let (value, id) = raw.rsplit_once('~')?;
+    let id = id.parse().ok()?;
+    let value = match key {
+        SortKey::Created | SortKey::LastOrder => {
+            SortValue::Time(NaiveDateTime::parse_from_str(value, CURSOR_TIME).ok()?)
+        }
+        SortKey::Name => SortValue::Text(value.to_owned()),
+        SortKey::Orders | SortKey::Spent => SortValue::Int(value.parse().ok()?),
+    };
+    Some((value, id))
+}
+
+fn cursor(row: &ListRow, key: SortKey) -> String {
+    let v = match row.sort_value(key) {
+        SortValue::Time(t) => t.format(CURSOR_TIME).to_string(),
+        SortValue::Text(s) => s,
+        SortValue::Int(n) => n.to_string(),
+    };
+    format!("{v}~{}", row.id)
+}
+
+fn parse_list(q: &ListQuery) -> ListState {
+    let mut errors = Vec::new();
+    let filter = Filter {
+        search: non_empty(&q.q).map(str::to_lowercase),
+        registered: match non_empty(&q.kind) {
+            Some("registered") => Some(true),
+            Some("guest") => Some(false),
+            _ => None,
+        },
+        tag_id: non_empty(&q.tag).and_then(|t| t.parse().ok()),
+        country: non_empty(&q.country).map(str::to_ascii_uppercase),
+        created_from: parse_date(&q.created_from, &mut errors),
+        created_to: parse_date(&q.created_to, &mut errors),
+        orders_min: parse_count(&q.orders_min, &mut errors),
+        orders_max: parse_count(&q.orders_max, &mut errors),
+        spent_min: parse_money(&q.spent_min, &mut errors),
+        spent_max: parse_money(&q.spent_max, &mut errors),
+        repeat_buyers: non_empty(&q.repeat).is_some(),
+    };
+    let sort = non_empty(&q.sort)
+        .and_then(SortKey::from_code)
+        .unwrap_or(SortKey::Created);
+    let descending = match non_empty(&q.dir) {
+        Some("asc") => false,
+        Some("desc") => true,
+        // Names read A→Z; everything else newest or biggest first.
+        _ => sort != SortKey::Name,
+    };
+    let position = if non_empty(&q.last).is_some() {
+        Position::Last
+    } else if let Some((v, id)) = non_empty(&q.after).and_then(|c| parse_cursor(sort, c)) {
+        Position::After(v, id)
+    } else if let Some((v, id)) = non_empty(&q.before).and_then(|c| parse_cursor(sort, c)) {
+        Position::Before(v, id)
+    } else {
+        Position::First
+    };
+    ListState {
+        filter,
+        sort,
+        descending,
+        position,
+        errors,
+    }
+}
+
+/// The query string of the current view with some parameters replaced or removed (`None`).
+fn href_with(q: &ListQuery, changes: &[(&str, Option<&str>)]) -> String {
+    let pairs: Vec<(&str, Option<&str>)> = vec![
+        ("q", non_empty(&q.q)),
+        ("type", non_empty(&q.kind)),
+        ("tag", non_empty(&q.tag)),
+        ("country", non_empty(&q.country)),
+        ("created_from", non_empty(&q.created_from)),
+        ("created_to", non_empty(&q.created_to)),
+        ("orders_min", non_empty(&q.orders_min)),
+        ("orders_max", non_empty(&q.orders_max)),
+        ("spent_min", non_empty(&q.spent_min)),
+        ("spent_max", non_empty(&q.spent_max)),
+        ("repeat", non_empty(&q.repeat)),
+        ("sort", non_empty(&q.sort)),
+        ("dir", non_empty(&q.dir)),
+    ];
+    let mut out = url::form_urlencoded::Serializer::new(String::new());
+    for (k, v) in pairs {
+        let v = changes
+            .iter()
+            .find(|(ck, _)| *ck == k)
+            .map_or(v, |(_, cv)| *cv);
+        if let Some(v) = v {
+            out.append_pair(k, v);
+        }
+    }
+    for (k, v) in changes {
+        if let (false, Some(v)) = (
+            [
+                "q",
+                "type",
+                "tag",
+                "country",
+                "created_from",
+                "created_to",
+                "orders_min",
+                "orders_max",
+                "spent_min",
+                "spent_max",
+                "repeat",
+                "sort",
+                "dir",
+            ]
+            .contains(k),
+            v,
+        ) {
+            out.append_pair(k, v);
+        }
+    }
+    let s = out.finish();
+    if s.is_empty() {
+        "/customers".to_owned()
+    } else {
+        format!("/customers?{s}")
+    }
+}
+
+/// A sortable column header.
+#[derive(Debug, Clone)]
+pub struct SortLink {
+    pub key: &'static str,
+    pub label_key: &'static str,
+    pub href: String,
+    /// "ascending", "descending" or "none" (aria-sort).
+    pub aria: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "admin/customers/list.html")]
+struct ListPage {
+    ui: Ui,
+    rows: Vec<ListRow>,
+    total: i64,
+    query: ListQuery,
+    chips: Vec<Chip>,
+    errors: Vec<&'static str>,
+    tags: Vec<TagRow>,
+    sort_links: Vec<SortLink>,
+    first_href: Option<String>,
+    prev_href: Option<String>,
+    next_href: Option<String>,
+    last_href: Option<String>,
+    currency: String,
+    can_create: bool,
+}
+
+pub async fn list(
+    auth: Authorized<ViewCustomers>,
+    state: web::Data<AppState>,
+    query: web::Query<ListQuery>,
+    req: HttpRequest,
+) -> Result<HttpResponse, AppError> {
+    let q = query.into_inner();
+    let st = parse_list(&q);
+    let (filter, sort, descending, position) = (
+        st.filter.clone(),
+        st.sort,
+        st.descending,
+        st.position.clone(),
+    );
+    let (rows, more, total, tags, currency) = db(&state, move |conn| {
+        let (rows, more) =
+            customer_list::page(conn, &filter, sort, descending, &position, PAGE_SIZE)?;
+        let total = customer_list::count(conn, &filter, sort)?;
+        let tags = TagRow::all(conn)?;
+        let currency = crate::domain::settings::store_currency(conn)?;
+        Ok((rows, more, total, tags, currency))
+    })
+    .await?;
+    let at_start = match st.position {
+        Position::First => true,
+        Position::Before(..) => !more,
+        Position::After(..) => false,
+        Position::Last => !more,
+    };
+    let at_end = match st.position {
+        Position::First | Position::After(..) => !more,
+        Position::Before(..) => false,
+        Position::Last => true,
+    };
+    let first_href = (!at_start).then(|| href_with(&q, &[]));
+    let prev_href = match (at_start, rows.first()) {
+        (false, Some(r)) => Some(href_with(&q, &[("before", Some(&cursor(r, sort)))])),
+        _ => None,
+    };
+    let next_href = match (at_end, rows.last()) {
+        (false, Some(r)) => Some(href_with(&q, &[("after", Some(&cursor(r, sort)))])),
+        _ => None,
+    };
+    let last_href = (!at_end).then(|| href_with(&q, &[("last", Some("1"))]));
+    let lang = auth.lang;
+    let chips = chips(&q, &tags, lang);
+    let sort_links = [
+        (SortKey::Name, "col-name"),
+        (SortKey::Orders, "col-orders"),
+        (SortKey::LastOrder, "col-last-order"),
+        (SortKey::Spent, "col-spent"),
+        (SortKey::Created, "col-created"),
+    ]
+    .into_iter()
+    .map(|(key, label_key)| {
+        let active = key == sort;
+        let next_dir = if active {
+            if descending { "asc" } else { "desc" }
+        } else if key == SortKey::Name {
+            "asc"
+        } else {
+            "desc"
+        };
+        SortLink {
+            key: key.code(),
+            label_key,
+            href: href_with(&q, &[("sort", Some(key.code())), ("dir", Some(next_dir))]),
+            aria: match (active, descending) {
+                (false, _) => "none",
+                (true, true) => "descending",
+                (true, false) => "ascending",
+            },
+        }
+    })
+    .collect();
+    let here = match req.query_string() {
+        "" => "/customers".to_owned(),
+        qs => format!("/customers?{qs}"),
+    };
+    ok(&ListPage {
+        ui: Ui::staff(&auth, Area::Customers, &here),
+        rows,
+        total,
+        query: q,
+        chips,
+        errors: st.errors,
+        tags,
+        sort_links,
+        first_href,
+        prev_href,
+        next_href,
+        last_href,
+        currency,
+        can_create: auth.can(Permission::EditCustomerContact),
+    })
+}
+
+fn chips(q: &ListQuery, tags: &[TagRow], lang: Lang) -> Vec<Chip> {
+    let mut chips = Vec::new();
+    let mut add = |param: &str, label: String| {
+        chips.push(Chip {
+            label,
+            remove_href: href_with(q, &[(param, None)]),
+        });
+    };
+    if let Some(s) = non_empty(&q.q) {
+        add("q", lang.t_args("chip-search", &[("value", s.into())]));
+    }
+    match non_empty(&q.kind) {
+        Some("registered") => add("type", lang.t("customer-registered")),
+        Some("guest") => add("type", lang.t("customer-guest")),
+        _ => {}
+    }
+    if let Some(t) = non_empty(&q.tag)
+        .and_then(|t| t.parse::<i64>().ok())
+        .and_then(|id| tags.iter().find(|t| t.id == id))
+    {
+        add(
+            "tag",
+            lang.t_args("chip-tag", &[("value", t.name.clone().into())]),
+        );
+    }
+    if let Some(c) = non_empty(&q.country) {
+        add(
+            "country",
+            lang.t_args("chip-country", &[("value", c.to_ascii_uppercase().into())]),
+        );
+    }
+    for (param, key) in [
+        ("created_from", "chip-created-from"),
+        ("created_to", "chip-created-to"),
+        ("orders_min", "chip-orders-min"),
+        ("orders_max", "chip-orders-max"),
+        ("spent_min", "chip-spent-min"),
+        ("spent_max", "chip-spent-max"),
+    ] {
+        let v = match param {
+            "created_from" => &q.created_from,
+            "created_to" => &q.created_to,
+            "orders_min" => &q.orders_min,
+            "orders_max" => &q.orders_max,
+            "spent_min" => &q.spent_min,
+            _ => &q.spent_max,
+        };
+        if let Some(v) = non_empty(v) {
+            add(param, lang.t_args(key, &[("value", v.into())]));
+        }
+    }
+    if non_empty(&q.repeat).is_some() {
+        add("repeat", lang.t("filter-repeat"));
+    }
+    chips
+}
+
+// ---------------------------------------------------------------------------------------
+// The card
+// ---------------------------------------------------------------------------------------
+
+/// One line of the customer timeline, newest first.
+#[derive(Debug, Clone)]
+pub enum TimelineItem {
+    Order {
+        order: OrderRow,
+        lines: Vec<orders::LineRow>,
+    },
+    Note {
+        body: String,
+        author: Option<String>,
+        at: NaiveDateTime,
+    },
+    Change {
+        action: String,
+        actor: Option<String>,
+        at: NaiveDateTime,
+    },
+}
+
+impl TimelineItem {
+    fn at(&self) -> NaiveDateTime {
+        match self {
+            TimelineItem::Order { order, .. } => order.placed_at,
+            TimelineItem::Note { at, .. } | TimelineItem::Change { at, .. } => *at,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/customers/show.html")]
+struct CardPage {
+    ui: Ui,
+    c: CustomerRow,
+    figures: Vec<CurrencyFigures>,
+    addresses: Vec<AddressRow>,
+    notes: Vec<NoteRow>,
+    tags: Vec<TagRow>,
+    all_tags: Vec<TagRow>,
+    orders: Vec<OrderRow>,
+    timeline: Vec<TimelineItem>,
+    address: AddressInput,
+    errors: FieldErrors,
+    note_text: String,
+    can_edit: bool,
+    can_manage: bool,
+}
+
+struct CardData {
+    c: CustomerRow,
+    figures: Vec<CurrencyFigures>,
+    addresses: Vec<AddressRow>,
+    notes: Vec<NoteRow>,
+    tags: Vec<TagRow>,
+    all_tags: Vec<TagRow>,
+    orders: Vec<OrderRow>,
+    timeline: Vec<TimelineItem>,
+}
+
+async fn card_data(state: &AppState, id: i64) -> Result<CardData, AppError> {
+    db(state, move |conn| {
+        let c = CustomerRow::find(conn, id)?.ok_or(AppError::NotFound)?;
+        let figures = orders::figures_by_currency(conn, id)?;
+        let addresses = AddressRow::for_customer(conn, id)?;
+        let notes = NoteRow::for_customer(conn, id)?;
+        let tags = TagRow::for_customer(conn, id)?;
+        let all_tags = TagRow::all(conn)?;
+        let recent = orders::for_customer(conn, id, 100)?;
+        let ids: Vec<i64> = recent.iter().take(25).map(|o| o.id).collect();
+        let mut lines = orders::lines_of(conn, &ids)?;
+        let changes = crate::db::audit::AuditRow::for_entity_with_actor(conn, "customer", id, 50)?;
+        let mut timeline: Vec<TimelineItem> = recent
+            .iter()
+            .take(25)
+            .map(|o| {
+                let (mine, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut lines)
+                    .into_iter()
+                    .partition(|l| l.order_id == o.id);
+                lines = rest;
+                TimelineItem::Order {
+                    order: o.clone(),
+                    lines: mine,
+                }
+            })
+            .collect();
+        timeline.extend(notes.iter().map(|n| TimelineItem::Note {
+            body: n.body.clone(),
+            author: n.author.clone(),
+            at: n.created_at,
+        }));
+        timeline.extend(changes.into_iter().map(|(a, actor)| TimelineItem::Change {
+            action: a.action,
+            actor,
+            at: a.created_at,
+        }));
+        timeline.sort_by_key(|item| std::cmp::Reverse(item.at()));
+        timeline.truncate(60);
+        Ok(CardData {
+            c,
+            figures,
+            addresses,
+            notes,
+            tags,
+            all_tags,
+            orders: recent,
+            timeline,
+        })
+    })
+    .await
+}
+
+fn card_page(
+    auth: &CurrentStaff,
+    d: CardData,
+    address: AddressInput,
+    errors: FieldErrors,
+    note_text: String,
+) -> CardPage {
+    let here = format!("/customers/{}", d.c.id);
+    CardPage {
+        ui: Ui::staff(auth, Area::Customers, &here),
+        c: d.c,
+        figures: d.figures,
+        addresses: d.addresses,
+        notes: d.notes,
+        tags: d.tags,
+        all_tags: d.all_tags,
+        orders: d.orders,
+        timeline: d.timeline,
+        address,
+        errors,
+        note_text,
+        can_edit: auth.can(Permission::EditCustomerContact),
+        can_manage: auth.can(Permission::ManageCustomers),
+    }
+}
+
+pub async fn show(
+    auth: Authorized<ViewCustomers>,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let d = card_data(&state, id.into_inner()).await?;
+    let address = AddressInput {
+        kind: "shipping".into(),
+        ..AddressInput::default()
+    };
+    ok(&card_page(
+        &auth,
+        d,
+        address,
+        FieldErrors::default(),
+        String::new(),
+    ))
+}
+
+// ---------------------------------------------------------------------------------------
+// Create and edit
+// ---------------------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "admin/customers/form.html")]
+struct FormPage {
+    ui: Ui,
+    /// None: a new customer.
+    id: Option<i64>,
+    input: CustomerInput,
+    errors: FieldErrors,
+    stale: bool,
+}
+
+impl FormPage {
+    fn action(&self) -> String {
+        match self.id {
+            Some(id) => format!("/customers/{id}"),
+            None => "/customers".to_owned(),
+        }
+    }
+}
+
+pub async fn new_form(auth: Authorized<EditCustomerContact>) -> Result<HttpResponse, AppError> {
+    let input = CustomerInput {
+        language: auth.lang.code().to_owned(),
+        ..CustomerInput::default()
+    };
+    ok(&FormPage {
+        ui: Ui::staff(&auth, Area::Customers, "/customers/new"),
+        id: None,
+        input,
+        errors: FieldErrors::default(),
+        stale: false,
+    })
+}
+
+pub async fn create(
+    auth: Authorized<EditCustomerContact>,
+    state: web::Data<AppState>,
+    form: web::Form<CustomerInput>,
+) -> Result<HttpResponse, AppError> {
+    let input = form.into_inner();
+    let (actor, submitted) = (auth.staff.id, input.clone());
+    let result = db(&state, move |conn| {
+        Ok(customers::create(conn, actor, &submitted))
+    })
+    .await?;
+    match result {
+        Ok(id) => {
+            auth.session
+                .flash(FlashKind::Success, "flash-customer-created");
+            Ok(see_other(&format!("/customers/{id}")))
+        }
+        Err(CustomerError::Invalid(errors)) => render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &FormPage {
+                ui: Ui::staff(&auth, Area::Customers, "/customers/new"),
+                id: None,
+                input,
+                errors: FieldErrors(errors),
+                stale: false,
+            },
+        ),
+        Err(e) => Err(domain_error(e)),
+    }
+}
+
+fn input_of(c: &CustomerRow) -> CustomerInput {
+    CustomerInput {
+        full_name: c.full_name.clone(),
+        email: c.email.clone().unwrap_or_default(),
+        phone: c.phone.clone().unwrap_or_default(),
+        language: c.language.clone(),
+        registered: c.registered.then(|| "on".to_owned()),
+        newsletter: c.newsletter.then(|| "on".to_owned()),
+        version: c.version,
+    }
+}
+
+pub async fn edit_form(
+    auth: Authorized<EditCustomerContact>,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let c = db(&state, move |conn| {
+        CustomerRow::find(conn, id)?.ok_or(AppError::NotFound)
+    })
+    .await?;
+    if c.anonymized_at.is_some() {
+        return Err(AppError::NotFound);
+    }
+    ok(&FormPage {
+        ui: Ui::staff(&auth, Area::Customers, &format!("/customers/{id}/edit")),
+        id: Some(id),
+        input: input_of(&c),
+        errors: FieldErrors::default(),
+        stale: false,
+    })
+}
+
+pub async fn update(
+    auth: Authorized<EditCustomerContact>,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<CustomerInput>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let input = form.into_inner();
+    let (actor, submitted) = (auth.staff.id, input.clone());
+    let result = db(&state, move |conn| {
+        Ok(customers::update(conn, actor, id, &submitted))
+    })
+    .await?;
+    let here = format!("/customers/{id}/edit");
+    match result {
+        Ok(()) => {
+            auth.session
+                .flash(FlashKind::Success, "flash-customer-saved");
+            Ok(see_other(&format!("/customers/{id}")))
+        }
+        Err(CustomerError::Invalid(errors)) => render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &FormPage {
+                ui: Ui::staff(&auth, Area::Customers, &here),
+                id: Some(id),
+                input,
+                errors: FieldErrors(errors),
+                stale: false,
+            },
+        ),
+        Err(CustomerError::Stale) => {
+            // Show what is saved now, with the typed values kept, and a new version to save over.
+            let current = db(&state, move |conn| {
+                CustomerRow::find(conn, id)?.ok_or(AppError::NotFound)
+            })
+            .await?;
+            let input = CustomerInput {
+                version: current.version,
+                ..input
+            };
+            render(
+                StatusCode::CONFLICT,
+                &FormPage {
+                    ui: Ui::staff(&auth, Area::Customers, &here),
+                    id: Some(id),
+                    input,
+                    errors: FieldErrors::default(),
+                    stale: true,
+                },
+            )
+        }
+        Err(e) => Err(domain_error(e)),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Delete
+// ---------------------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "admin/customers/delete.html")]
+struct DeletePage {
+    ui: Ui,
+    c: CustomerRow,
+    orders: i64,
+    addresses: usize,
+    notes: usize,
+}
+
+pub async fn delete_form(
+    auth: Authorized<ManageCustomers>,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let (c, addresses, notes) = db(&state, move |conn| {
+        let c = CustomerRow::find(conn, id)?.ok_or(AppError::NotFound)?;
+        Ok((
+            c,
+            AddressRow::for_customer(conn, id)?.len(),
+            NoteRow::for_customer(conn, id)?.len(),
+        ))
+    })
+    .await?;
+    if c.anonymized_at.is_some() {
+        return Err(AppError::NotFound);
+    }
+    let orders = c.order_count;
+    ok(&DeletePage {
+        ui: Ui::staff(&auth, Area::Customers, &format!("/customers/{id}/delete")),
+        c,
+        orders,
+        addresses,
+        notes,
+    })
+}
+
+pub async fn delete(
+    auth: Authorized<ManageCustomers>,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let (id, actor) = (id.into_inner(), auth.staff.id);
+    let outcome = db(&state, move |conn| {
+        customers::delete(conn, actor, id).map_err(domain_error)
+    })
+    .await?;
+    match outcome {
+        Deleted::Anonymized => {
+            auth.session
+                .flash(FlashKind::Success, "flash-customer-anonymized");
+            Ok(see_other(&format!("/customers/{id}")))
+        }
+        Deleted::Removed => {
+            auth.session
+                .flash(FlashKind::Success, "flash-customer-deleted");
+            Ok(see_other("/customers"))
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Addresses, notes, tags
+// ---------------------------------------------------------------------------------------
+
+pub async fn add_address(
+    auth: Authorized<EditCustomerContact>,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<AddressInput>,
+) -> Result<HttpResponse, AppError> {
+    let (id, actor, input) = (id.into_inner(), auth.staff.id, form.into_inner());
+    let submitted = input.clone();
+    match db(&state, move |conn| {
+        Ok(customers::add_address(conn, actor, id, &submitted))
+    })
+    .await?
+    {
+        Ok(_) => {
+            auth.session
+                .flash(FlashKind::Success, "flash-address-added");
+            Ok(see_other(&format!("/customers/{id}#addresses")))
+        }
+        Err(CustomerError::Invalid(errors)) => {
+            let d = card_data(&state, id).await?;
+            render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &card_page(&auth, d, input, FieldErrors(errors), String::new()),
+            )
+        }
+        Err(e) => Err(domain_error(e)),
+    }
+}
+
+pub async fn delete_address(
+    auth: Authorized<EditCustomerContact>,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let ((id, address_id), actor) = (path.into_inner(), auth.staff.id);
+    db(&state, move |conn| {
+        customers::delete_address(conn, actor, id, address_id).map_err(domain_error)
+    })
+    .await?;
+    auth.session
+        .flash(FlashKind::Success, "flash-address-deleted");
+    Ok(see_other(&format!("/customers/{id}#addresses")))
+}
+
+pub async fn default_address(
+    auth: Authorized<EditCustomerContact>,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let ((id, address_id), actor) = (path.into_inner(), auth.staff.id);
+    db(&state, move |conn| {
+        customers::set_default_address(conn, actor, id, address_id).map_err(domain_error)
+    })
+    .await?;
+    auth.session
+        .flash(FlashKind::Success, "flash-address-default");
+    Ok(see_other(&format!("/customers/{id}#addresses")))
+}
+
+#[derive(Deserialize)]
+pub struct NoteForm {
+    #[serde(default)]
+    note: String,
+}
+
+pub async fn add_note(
+    auth: Authorized<EditCustomerContact>,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<NoteForm>,
+) -> Result<HttpResponse, AppError> {
+    let (id, actor, text) = (id.into_inner(), auth.staff.id, form.into_inner().note);
+    let submitted = text.clone();
+    match db(&state, move |conn| {
+        Ok(customers::add_note(conn, actor, id, &submitted))
+    })
+    .await?
+    {
+        Ok(_) => {
+            auth.session.flash(FlashKind::Success, "flash-note-added");
+            Ok(see_other(&format!("/customers/{id}#notes")))
+        }
+        Err(CustomerError::Invalid(errors)) => {
+            let d = card_data(&state, id).await?;
+            let address = AddressInput {
+                kind: "shipping".into(),
+                ..AddressInput::default()
+            };
+            render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &card_page(&auth, d, address, FieldErrors(errors), text),
+            )
+        }
+        Err(e) => Err(domain_error(e)),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct PinForm {
+    #[serde(default)]
+    pinned: String,
+}
+
+pub async fn pin_note(
+    auth: Authorized<EditCustomerContact>,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64)>,
+    form: web::Form<PinForm>,
+) -> Result<HttpResponse, AppError> {
+    let ((id, note_id), actor) = (path.into_inner(), auth.staff.id);
+    let pinned = form.pinned == "true";
+    db(&state, move |conn| {
+        customers::pin_note(conn, actor, id, note_id, pinned).map_err(domain_error)
+    })
+    .await?;
+    auth.session.flash(
+        FlashKind::Success,
+        if pinned {
+            "flash-note-pinned"
+        } else {
+            "flash-note-unpinned"
+        },
+    );
+    Ok(see_other(&format!("/customers/{id}#notes")))
+}
+
+pub async fn delete_note(
+    auth: Authorized<EditCustomerContact>,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let ((id, note_id), actor) = (path.into_inner(), auth.staff.id);
+    db(&state, move |conn| {
+        customers::delete_note(conn, actor, id, note_id).map_err(domain_error)
+    })
+    .await?;
+    auth.session.flash(FlashKind::Success, "flash-note-deleted");
+    Ok(see_other(&format!("/customers/{id}#notes")))
+}
+
+#[derive(Deserialize)]
+pub struct TagForm {
+    #[serde(default)]
+    tag: String,
+}
+
+pub async fn add_tag(
+    auth: Authorized<EditCustomerContact>,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<TagForm>,
+) -> Result<HttpResponse, AppError> {
+    let (id, actor, name) = (id.into_inner(), auth.staff.id, form.into_inner().tag);
+    match db(&state, move |conn| {
+        Ok(customers::add_tag(conn, actor, id, &name))
+    })
+    .await?
+    {
+        Ok(()) => auth.session.flash(FlashKind::Success, "flash-tag-added"),
+        Err(CustomerError::Invalid(errors)) => {
+            let key = errors.first().map_or("error-required", |(_, k)| *k);
+            auth.session.flash(FlashKind::Error, &format!("tag-{key}"));
+        }
+        Err(e) => return Err(domain_error(e)),
+    }
+    Ok(see_other(&format!("/customers/{id}#tags")))
+}
+
+pub async fn remove_tag(
+    auth: Authorized<EditCustomerContact>,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let ((id, tag_id), actor) = (path.into_inner(), auth.staff.id);
+    db(&state, move |conn| {
+        customers::remove_tag(conn, actor, id, tag_id).map_err(domain_error)
+    })
+    .await?;
+    auth.session.flash(FlashKind::Success, "flash-tag-removed");
+    Ok(see_other(&format!("/customers/{id}#tags")))
+}
