@@ -307,7 +307,8 @@ pub fn delete(conn: &mut DbConn, actor: i64, id: i64) -> Result<Deleted, Custome
 pub struct AddressInput {
     #[serde(default)]
     pub kind: String,
-    #[serde(default)]
+    /// Named `address_name` in the form: the card has the customer's own name field too.
+    #[serde(default, rename = "address_name")]
     pub full_name: String,
     #[serde(default)]
     pub line1: String,
@@ -321,7 +322,7 @@ pub struct AddressInput {
     pub region: String,
     #[serde(default)]
     pub country: String,
-    #[serde(default)]
+    #[serde(default, rename = "address_phone")]
     pub phone: String,
     #[serde(default)]
     pub is_default: Option<String>,

@@ -10,8 +10,10 @@ mod client;
 
 mod access;
 mod auth;
+mod customers;
 mod languages;
 mod operations;
+mod orders;
 mod process;
 mod security;
 mod staff_admin;
