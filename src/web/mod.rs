@@ -28,6 +28,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/customers", web::get().to(admin::customers::list))
         .route("/customers", web::post().to(admin::customers::create))
         .route("/customers/new", web::get().to(admin::customers::new_form))
+        .route(
+            "/customers/export.csv",
+            web::get().to(admin::export::export),
+        )
         .route("/customers/{id}", web::get().to(admin::customers::show))
         .route("/customers/{id}", web::post().to(admin::customers::update))
         .route(

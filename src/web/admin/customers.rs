@@ -81,12 +81,12 @@ pub struct Chip {
 
 /// The parsed list state: filter, sort, position, and the messages about values that could
 /// not be used.
-struct ListState {
-    filter: Filter,
-    sort: SortKey,
-    descending: bool,
-    position: Position,
-    errors: Vec<&'static str>,
+pub(crate) struct ListState {
+    pub(crate) filter: Filter,
+    pub(crate) sort: SortKey,
+    pub(crate) descending: bool,
+    pub(crate) position: Position,
+    pub(crate) errors: Vec<&'static str>,
 }
 
 fn parse_count(v: &Option<String>, errors: &mut Vec<&'static str>) -> Option<i64> {
@@ -144,6 +144,11 @@ fn cursor(row: &ListRow, key: SortKey) -> String {
         SortValue::Int(n) => n.to_string(),
     };
     format!("{v}~{}", row.id)
+}
+
+/// The filter, sort and position a list query string asks for (shared with the CSV export).
+pub(crate) fn list_state(q: &ListQuery) -> ListState {
+    parse_list(q)
 }
 
 fn parse_list(q: &ListQuery) -> ListState {
@@ -277,6 +282,8 @@ struct ListPage {
     last_href: Option<String>,
     currency: String,
     can_create: bool,
+    /// The CSV export of this view (filters and sort, not the page).
+    export_href: String,
 }
 
 pub async fn list(
@@ -354,6 +361,7 @@ pub async fn list(
         }
     })
     .collect();
+    let export_href = href_with(&q, &[]).replacen("/customers", "/customers/export.csv", 1);
     let here = match req.query_string() {
         "" => "/customers".to_owned(),
         qs => format!("/customers?{qs}"),
@@ -373,6 +381,7 @@ pub async fn list(
         last_href,
         currency,
         can_create: auth.can(Permission::EditCustomerContact),
+        export_href,
     })
 }
 

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod customers;
 pub mod dashboard;
+pub mod export;
 pub mod orders;
 pub mod settings;
 pub mod staff;
