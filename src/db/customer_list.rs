@@ -59,6 +59,13 @@ pub struct Filter {
     pub spent_max: Option<i64>,
     /// Customers who ordered at least twice.
     pub repeat_buyers: bool,
+    pub newsletter: Option<bool>,
+    /// Exact city, compared case-insensitively.
+    pub city: Option<String>,
+    pub last_order_from: Option<NaiveDate>,
+    pub last_order_to: Option<NaiveDate>,
+    /// Only this customer (segment membership of one customer).
+    pub customer_id: Option<i64>,
 }
 
 /// A sort value as it travels in a cursor.
@@ -155,6 +162,24 @@ fn filtered<'a>(f: &'a Filter, key: SortKey) -> Boxed<'a> {
     }
     if f.repeat_buyers {
         q = q.filter(customers::order_count.ge(2));
+    }
+    if let Some(n) = f.newsletter {
+        q = q.filter(customers::newsletter.eq(n));
+    }
+    if let Some(c) = &f.city {
+        q = q.filter(
+            diesel::dsl::sql::<diesel::sql_types::Bool>("LOWER(customers.city) = ")
+                .bind::<diesel::sql_types::Text, _>(c.to_lowercase()),
+        );
+    }
+    if let Some(d) = f.last_order_from {
+        q = q.filter(customers::last_order_at.ge(d.and_hms_opt(0, 0, 0).unwrap_or_default()));
+    }
+    if let Some(d) = f.last_order_to.and_then(|d| d.succ_opt()) {
+        q = q.filter(customers::last_order_at.lt(d.and_hms_opt(0, 0, 0).unwrap_or_default()));
+    }
+    if let Some(id) = f.customer_id {
+        q = q.filter(customers::id.eq(id));
     }
     if key == SortKey::LastOrder {
         // Sorting by the last order lists the customers who have one.

@@ -13,6 +13,7 @@ pub mod customer_list;
 pub mod customers;
 pub mod orders;
 pub mod schema;
+pub mod segments;
 pub mod sessions;
 pub mod settings;
 pub mod staff;

@@ -176,6 +176,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    segments (id) {
+        id -> BigInt,
+        name -> Text,
+        name_key -> Text,
+        criteria -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sessions -> staff (staff_id));
 diesel::joinable!(audit_log -> staff (actor_staff_id));
 diesel::joinable!(addresses -> customers (customer_id));
@@ -204,4 +215,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     tags,
     customer_tags,
     order_status_history,
+    segments,
 );

@@ -29,6 +29,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/customers", web::post().to(admin::customers::create))
         .route("/customers/new", web::get().to(admin::customers::new_form))
         .route(
+            "/segments",
+            web::post().to(admin::customers::create_segment),
+        )
+        .route(
+            "/segments/{id}/delete",
+            web::post().to(admin::customers::delete_segment),
+        )
+        .route(
             "/customers/export.csv",
             web::get().to(admin::export::export),
         )

@@ -905,3 +905,118 @@ async fn the_csv_export_of_many_customers_holds_every_row_once() {
         "no row twice across the streamed batches"
     );
 }
+
+#[actix_web::test]
+async fn a_saved_segment_shows_as_a_tab_with_a_live_count_and_the_card_says_why() {
+    let app = TestApp::spawn().await;
+    app.create_owner();
+    let loyal = customer(&app, "Lucía Fernández", "lucia@example.es", true);
+    let once = customer(&app, "Emily Carter", "emily@example.co.uk", true);
+    order(&app, loyal, "1", 10_000, "delivered", 30);
+    order(&app, loyal, "2", 20_000, "delivered", 3);
+    order(&app, once, "3", 5_000, "delivered", 3);
+    let c = Client::signed_in(&app, OWNER_EMAIL).await;
+    let view = c
+        .get("/customers?type=registered&orders_min=2&spent_min=100")
+        .await;
+    view.assert_contains("Guardar como segmento");
+    let p = c
+        .post(
+            "/segments",
+            &[
+                ("name", "Fieles"),
+                (
+                    "criteria",
+                    "orders_min=2&type=registered&spent_min=100&sort=name&after=x",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    let list = c.get(p.location().unwrap()).await;
+    list.assert_contains("Segmento guardado.");
+    list.assert_contains("data-segment=\"Fieles\" aria-current=\"page\"");
+    list.assert_contains("data-segment-count=\"1\"");
+    list.assert_contains(&format!("data-customer=\"{loyal}\""));
+    assert!(!list.body.contains(&format!("data-customer=\"{once}\"")));
+    // The count is live: a second order makes Emily a member.
+    order(&app, once, "4", 9_000, "delivered", 1);
+    c.get("/customers")
+        .await
+        .assert_contains("data-segment-count=\"2\"");
+    let card = c.get(&format!("/customers/{loyal}")).await;
+    card.assert_contains("data-member-of=\"Fieles\"");
+    card.assert_contains("Registrado — <span class=\"muted\">este cliente: Registrado");
+    card.assert_contains("Al menos 2 pedidos — <span class=\"muted\">este cliente: 2 pedidos");
+    card.assert_contains("Gasto desde 100 — <span class=\"muted\">este cliente: 300,00\u{a0}€");
+    let other = customer(&app, "Nadie", "nadie@example.es", false);
+    c.get(&format!("/customers/{other}"))
+        .await
+        .assert_contains("no está en ningún segmento");
+    // Names are unique, case-insensitively, and a segment needs a filter.
+    c.post("/segments", &[("name", "fieles"), ("criteria", "repeat=1")])
+        .await;
+    c.get("/customers?repeat=1")
+        .await
+        .assert_contains("Ya existe un segmento con este nombre.");
+    c.post("/segments", &[("name", "Todo"), ("criteria", "")])
+        .await;
+    c.get("/customers")
+        .await
+        .assert_contains("Elige al menos un filtro");
+    assert_eq!(
+        app.with_conn(clientela::domain::segments::all)
+            .unwrap()
+            .len(),
+        1
+    );
+    let id = app.with_conn(clientela::domain::segments::all).unwrap()[0].id;
+    c.post(&format!("/segments/{id}/delete"), &[]).await;
+    assert!(
+        app.with_conn(clientela::domain::segments::all)
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[actix_web::test]
+async fn segment_criteria_cover_last_order_date_city_and_newsletter_consent() {
+    let app = TestApp::spawn().await;
+    app.create_owner();
+    let recent = customer(&app, "Reciente", "r@example.es", true);
+    let old = customer(&app, "Antiguo", "o@example.es", true);
+    order(&app, recent, "1", 1_000, "paid", 2);
+    order(&app, old, "2", 1_000, "paid", 400);
+    let c = Client::signed_in(&app, OWNER_EMAIL).await;
+    c.get(&format!("/customers/{recent}")).await;
+    c.post(
+        &format!("/customers/{recent}/addresses"),
+        &[
+            ("kind", "shipping"),
+            ("address_name", "R"),
+            ("line1", "Calle 1"),
+            ("postal_code", "28001"),
+            ("city", "Madrid"),
+            ("country", "ES"),
+        ],
+    )
+    .await;
+    let since = (Utc::now() - Duration::days(30))
+        .format("%Y-%m-%d")
+        .to_string();
+    let p = c.get(&format!("/customers?last_order_from={since}")).await;
+    p.assert_contains(&format!("data-customer=\"{recent}\""));
+    assert!(!p.body.contains(&format!("data-customer=\"{old}\"")));
+    let p = c.get("/customers?city=madrid").await;
+    p.assert_contains(&format!("data-customer=\"{recent}\""));
+    assert!(!p.body.contains(&format!("data-customer=\"{old}\"")));
+    let p = c.get("/customers?newsletter=no").await;
+    p.assert_contains(&format!("data-customer=\"{old}\""));
+    p.assert_contains("Boletín: no suscrito");
+    assert!(
+        !c.get("/customers?newsletter=yes")
+            .await
+            .body
+            .contains("data-customer=\"")
+    );
+}

@@ -61,6 +61,10 @@ pub struct ListQuery {
     pub spent_min: Option<String>,
     pub spent_max: Option<String>,
     pub repeat: Option<String>,
+    pub newsletter: Option<String>,
+    pub city: Option<String>,
+    pub last_order_from: Option<String>,
+    pub last_order_to: Option<String>,
     pub sort: Option<String>,
     pub dir: Option<String>,
     pub after: Option<String>,
@@ -169,6 +173,15 @@ fn parse_list(q: &ListQuery) -> ListState {
         spent_min: parse_money(&q.spent_min, &mut errors),
         spent_max: parse_money(&q.spent_max, &mut errors),
         repeat_buyers: non_empty(&q.repeat).is_some(),
+        newsletter: match non_empty(&q.newsletter) {
+            Some("yes") => Some(true),
+            Some("no") => Some(false),
+            _ => None,
+        },
+        city: non_empty(&q.city).map(str::to_owned),
+        last_order_from: parse_date(&q.last_order_from, &mut errors),
+        last_order_to: parse_date(&q.last_order_to, &mut errors),
+        customer_id: None,
     };
     let sort = non_empty(&q.sort)
         .and_then(SortKey::from_code)
@@ -197,53 +210,76 @@ fn parse_list(q: &ListQuery) -> ListState {
     }
 }
 
+/// The list's filter parameters, in the order they appear in URLs (and segment criteria).
+pub(crate) const FILTER_PARAMS: [&str; 15] = [
+    "q",
+    "type",
+    "tag",
+    "country",
+    "city",
+    "created_from",
+    "created_to",
+    "orders_min",
+    "orders_max",
+    "spent_min",
+    "spent_max",
+    "last_order_from",
+    "last_order_to",
+    "repeat",
+    "newsletter",
+];
+
+/// The value of one list parameter, if set.
+pub(crate) fn param<'a>(q: &'a ListQuery, name: &str) -> Option<&'a str> {
+    let v = match name {
+        "q" => &q.q,
+        "type" => &q.kind,
+        "tag" => &q.tag,
+        "country" => &q.country,
+        "city" => &q.city,
+        "created_from" => &q.created_from,
+        "created_to" => &q.created_to,
+        "orders_min" => &q.orders_min,
+        "orders_max" => &q.orders_max,
+        "spent_min" => &q.spent_min,
+        "spent_max" => &q.spent_max,
+        "last_order_from" => &q.last_order_from,
+        "last_order_to" => &q.last_order_to,
+        "repeat" => &q.repeat,
+        "newsletter" => &q.newsletter,
+        "sort" => &q.sort,
+        "dir" => &q.dir,
+        _ => return None,
+    };
+    non_empty(v)
+}
+
+/// The filters of a view as a query string without sort or page: what a segment stores.
+pub(crate) fn criteria_of(q: &ListQuery) -> String {
+    let mut out = url::form_urlencoded::Serializer::new(String::new());
+    for k in FILTER_PARAMS {
+        if let Some(v) = param(q, k) {
+            out.append_pair(k, v);
+        }
+    }
+    out.finish()
+}
+
 /// The query string of the current view with some parameters replaced or removed (`None`).
 fn href_with(q: &ListQuery, changes: &[(&str, Option<&str>)]) -> String {
-    let pairs: Vec<(&str, Option<&str>)> = vec![
-        ("q", non_empty(&q.q)),
-        ("type", non_empty(&q.kind)),
-        ("tag", non_empty(&q.tag)),
-        ("country", non_empty(&q.country)),
-        ("created_from", non_empty(&q.created_from)),
-        ("created_to", non_empty(&q.created_to)),
-        ("orders_min", non_empty(&q.orders_min)),
-        ("orders_max", non_empty(&q.orders_max)),
-        ("spent_min", non_empty(&q.spent_min)),
-        ("spent_max", non_empty(&q.spent_max)),
-        ("repeat", non_empty(&q.repeat)),
-        ("sort", non_empty(&q.sort)),
-        ("dir", non_empty(&q.dir)),
-    ];
     let mut out = url::form_urlencoded::Serializer::new(String::new());
-    for (k, v) in pairs {
+    for k in FILTER_PARAMS.iter().chain(["sort", "dir"].iter()) {
         let v = changes
             .iter()
-            .find(|(ck, _)| *ck == k)
-            .map_or(v, |(_, cv)| *cv);
+            .find(|(ck, _)| ck == k)
+            .map_or(param(q, k), |(_, cv)| *cv);
         if let Some(v) = v {
             out.append_pair(k, v);
         }
     }
     for (k, v) in changes {
-        if let (false, Some(v)) = (
-            [
-                "q",
-                "type",
-                "tag",
-                "country",
-                "created_from",
-                "created_to",
-                "orders_min",
-                "orders_max",
-                "spent_min",
-                "spent_max",
-                "repeat",
-                "sort",
-                "dir",
-            ]
-            .contains(k),
-            v,
-        ) {
+        let known = FILTER_PARAMS.contains(k) || *k == "sort" || *k == "dir";
+        if let (false, Some(v)) = (known, v) {
             out.append_pair(k, v);
         }
     }
@@ -284,6 +320,51 @@ struct ListPage {
     can_create: bool,
     /// The CSV export of this view (filters and sort, not the page).
     export_href: String,
+    tabs: Vec<SegmentTab>,
+    /// The current filters, what "save as segment" stores.
+    criteria: String,
+    all_count: i64,
+    /// The segment whose filters are the current ones, if any.
+    active_segment: Option<SegmentTab>,
+}
+
+/// A segment shown as a tab over the list, with its live count.
+#[derive(Debug, Clone)]
+pub struct SegmentTab {
+    pub id: i64,
+    pub name: String,
+    pub href: String,
+    pub count: i64,
+    pub active: bool,
+}
+
+fn parse_criteria(criteria: &str) -> ListQuery {
+    web::Query::<ListQuery>::from_query(criteria)
+        .map(web::Query::into_inner)
+        .unwrap_or_default()
+}
+
+/// Every segment with its live count, and the count of all customers.
+fn segment_tabs(
+    conn: &mut crate::db::DbConn,
+    current: &str,
+) -> Result<(Vec<SegmentTab>, i64), AppError> {
+    let all = customer_list::count(conn, &Filter::default(), SortKey::Created)?;
+    let tabs = crate::domain::segments::all(conn)?
+        .into_iter()
+        .map(|seg| {
+            let st = parse_list(&parse_criteria(&seg.criteria));
+            let count = customer_list::count(conn, &st.filter, SortKey::Created)?;
+            Ok(SegmentTab {
+                id: seg.id,
+                href: format!("/customers?{}", seg.criteria),
+                active: seg.criteria == current,
+                name: seg.name,
+                count,
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+    Ok((tabs, all))
 }
 
 pub async fn list(
@@ -300,13 +381,22 @@ pub async fn list(
         st.descending,
         st.position.clone(),
     );
-    let (rows, more, total, tags, currency) = db(&state, move |conn| {
+    let criteria = criteria_of(&q);
+    let current = criteria.clone();
+    let (rows, more, total, tags, currency, (tabs, all_count)) = db(&state, move |conn| {
         let (rows, more) =
             customer_list::page(conn, &filter, sort, descending, &position, PAGE_SIZE)?;
         let total = customer_list::count(conn, &filter, sort)?;
         let tags = TagRow::all(conn)?;
         let currency = crate::domain::settings::store_currency(conn)?;
-        Ok((rows, more, total, tags, currency))
+        Ok((
+            rows,
+            more,
+            total,
+            tags,
+            currency,
+            segment_tabs(conn, &current)?,
+        ))
     })
     .await?;
     let at_start = match st.position {
@@ -362,6 +452,7 @@ pub async fn list(
     })
     .collect();
     let export_href = href_with(&q, &[]).replacen("/customers", "/customers/export.csv", 1);
+    let active_segment = tabs.iter().find(|t| t.active).cloned();
     let here = match req.query_string() {
         "" => "/customers".to_owned(),
         qs => format!("/customers?{qs}"),
@@ -382,64 +473,52 @@ pub async fn list(
         currency,
         can_create: auth.can(Permission::EditCustomerContact),
         export_href,
+        tabs,
+        criteria,
+        all_count,
+        active_segment,
+    })
+}
+
+/// The label of one applied filter, e.g. "Country: PL" (chips, segment explanations).
+pub(crate) fn filter_label(name: &str, value: &str, tags: &[TagRow], lang: Lang) -> Option<String> {
+    let arg = |key: &str, v: &str| lang.t_args(key, &[("value", v.into())]);
+    Some(match name {
+        "q" => arg("chip-search", value),
+        "type" if value == "registered" => lang.t("customer-registered"),
+        "type" if value == "guest" => lang.t("customer-guest"),
+        "tag" => {
+            let id = value.parse::<i64>().ok()?;
+            arg("chip-tag", &tags.iter().find(|t| t.id == id)?.name)
+        }
+        "country" => arg("chip-country", &value.to_ascii_uppercase()),
+        "city" => arg("chip-city", value),
+        "created_from" => arg("chip-created-from", value),
+        "created_to" => arg("chip-created-to", value),
+        "orders_min" => arg("chip-orders-min", value),
+        "orders_max" => arg("chip-orders-max", value),
+        "spent_min" => arg("chip-spent-min", value),
+        "spent_max" => arg("chip-spent-max", value),
+        "last_order_from" => arg("chip-last-order-from", value),
+        "last_order_to" => arg("chip-last-order-to", value),
+        "repeat" => lang.t("filter-repeat"),
+        "newsletter" if value == "yes" => lang.t("chip-newsletter-yes"),
+        "newsletter" if value == "no" => lang.t("chip-newsletter-no"),
+        _ => return None,
     })
 }
 
 fn chips(q: &ListQuery, tags: &[TagRow], lang: Lang) -> Vec<Chip> {
-    let mut chips = Vec::new();
-    let mut add = |param: &str, label: String| {
-        chips.push(Chip {
-            label,
-            remove_href: href_with(q, &[(param, None)]),
-        });
-    };
-    if let Some(s) = non_empty(&q.q) {
-        add("q", lang.t_args("chip-search", &[("value", s.into())]));
-    }
-    match non_empty(&q.kind) {
-        Some("registered") => add("type", lang.t("customer-registered")),
-        Some("guest") => add("type", lang.t("customer-guest")),
-        _ => {}
-    }
-    if let Some(t) = non_empty(&q.tag)
-        .and_then(|t| t.parse::<i64>().ok())
-        .and_then(|id| tags.iter().find(|t| t.id == id))
-    {
-        add(
-            "tag",
-            lang.t_args("chip-tag", &[("value", t.name.clone().into())]),
-        );
-    }
-    if let Some(c) = non_empty(&q.country) {
-        add(
-            "country",
-            lang.t_args("chip-country", &[("value", c.to_ascii_uppercase().into())]),
-        );
-    }
-    for (param, key) in [
-        ("created_from", "chip-created-from"),
-        ("created_to", "chip-created-to"),
-        ("orders_min", "chip-orders-min"),
-        ("orders_max", "chip-orders-max"),
-        ("spent_min", "chip-spent-min"),
-        ("spent_max", "chip-spent-max"),
-    ] {
-        let v = match param {
-            "created_from" => &q.created_from,
-            "created_to" => &q.created_to,
-            "orders_min" => &q.orders_min,
-            "orders_max" => &q.orders_max,
-            "spent_min" => &q.spent_min,
-            _ => &q.spent_max,
-        };
-        if let Some(v) = non_empty(v) {
-            add(param, lang.t_args(key, &[("value", v.into())]));
-        }
-    }
-    if non_empty(&q.repeat).is_some() {
-        add("repeat", lang.t("filter-repeat"));
-    }
-    chips
+    FILTER_PARAMS
+        .iter()
+        .filter_map(|name| {
+            let label = filter_label(name, param(q, name)?, tags, lang)?;
+            Some(Chip {
+                label,
+                remove_href: href_with(q, &[(name, None)]),
+            })
+        })
+        .collect()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -491,9 +570,21 @@ struct CardPage {
     note_text: String,
     can_edit: bool,
     can_manage: bool,
+    segments: Vec<Membership>,
+}
+
+/// A segment this customer is in, and why: each criterion with the customer's own value.
+#[derive(Debug, Clone)]
+pub struct Membership {
+    pub id: i64,
+    pub name: String,
+    pub href: String,
+    pub reasons: Vec<(String, String)>,
 }
 
 struct CardData {
+    memberships: Vec<(crate::db::segments::SegmentRow, ListQuery)>,
+    currency: String,
     c: CustomerRow,
     figures: Vec<CurrencyFigures>,
     addresses: Vec<AddressRow>,
@@ -542,7 +633,19 @@ async fn card_data(state: &AppState, id: i64) -> Result<CardData, AppError> {
         }));
         timeline.sort_by_key(|item| std::cmp::Reverse(item.at()));
         timeline.truncate(60);
+        let mut memberships = Vec::new();
+        for seg in crate::domain::segments::all(conn)? {
+            let q = parse_criteria(&seg.criteria);
+            let mut st = parse_list(&q);
+            st.filter.customer_id = Some(id);
+            if customer_list::count(conn, &st.filter, SortKey::Created)? == 1 {
+                memberships.push((seg, q));
+            }
+        }
+        let currency = crate::domain::settings::store_currency(conn)?;
         Ok(CardData {
+            memberships,
+            currency,
             c,
             figures,
             addresses,
@@ -556,6 +659,37 @@ async fn card_data(state: &AppState, id: i64) -> Result<CardData, AppError> {
     .await
 }
 
+/// What the customer has for one criterion, to show next to it ("why" they are in a segment).
+fn fact(name: &str, c: &CustomerRow, tags: &[TagRow], currency: &str, ui: &Ui) -> String {
+    match name {
+        "q" => c.full_name.clone(),
+        "type" => ui.t(if c.registered {
+            "customer-registered"
+        } else {
+            "customer-guest"
+        }),
+        "tag" => tags
+            .iter()
+            .map(|t| t.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+        "country" => c.country.clone().unwrap_or_default(),
+        "city" => c.city.clone().unwrap_or_default(),
+        "created_from" | "created_to" => ui.date(&c.created_at),
+        "orders_min" | "orders_max" | "repeat" => ui.tn("orders-count", c.order_count),
+        "spent_min" | "spent_max" => ui.money(c.spent_cents, currency),
+        "last_order_from" | "last_order_to" => {
+            c.last_order_at.map(|d| ui.date(&d)).unwrap_or_default()
+        }
+        "newsletter" => ui.t(if c.newsletter {
+            "filter-newsletter-yes"
+        } else {
+            "filter-newsletter-no"
+        }),
+        _ => String::new(),
+    }
+}
+
 fn card_page(
     auth: &CurrentStaff,
     d: CardData,
@@ -564,8 +698,26 @@ fn card_page(
     note_text: String,
 ) -> CardPage {
     let here = format!("/customers/{}", d.c.id);
+    let ui = Ui::staff(auth, Area::Customers, &here);
+    let segments = d
+        .memberships
+        .iter()
+        .map(|(seg, q)| Membership {
+            id: seg.id,
+            name: seg.name.clone(),
+            href: format!("/customers?{}", seg.criteria),
+            reasons: FILTER_PARAMS
+                .iter()
+                .filter_map(|name| {
+                    let label = filter_label(name, param(q, name)?, &d.all_tags, auth.lang)?;
+                    Some((label, fact(name, &d.c, &d.tags, &d.currency, &ui)))
+                })
+                .collect(),
+        })
+        .collect();
     CardPage {
-        ui: Ui::staff(auth, Area::Customers, &here),
+        ui,
+        segments,
         c: d.c,
         figures: d.figures,
         addresses: d.addresses,
@@ -1009,4 +1161,66 @@ pub async fn remove_tag(
     .await?;
     auth.session.flash(FlashKind::Success, "flash-tag-removed");
     Ok(see_other(&format!("/customers/{id}#tags")))
+}
+
+// ---------------------------------------------------------------------------------------
+// Segments
+// ---------------------------------------------------------------------------------------
+
+#[derive(Deserialize)]
+pub struct SegmentForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    criteria: String,
+}
+
+/// Saves the current filters as a segment. A refused name comes back as a flash message on
+/// the same view (the list is a GET page; its filters are in the URL).
+pub async fn create_segment(
+    auth: Authorized<EditCustomerContact>,
+    state: web::Data<AppState>,
+    form: web::Form<SegmentForm>,
+) -> Result<HttpResponse, AppError> {
+    let SegmentForm { name, criteria } = form.into_inner();
+    // Keep only the list's own parameters, in their canonical order.
+    let criteria = criteria_of(&parse_criteria(&criteria));
+    let (actor, saved) = (auth.staff.id, criteria.clone());
+    let back = if criteria.is_empty() {
+        "/customers".to_owned()
+    } else {
+        format!("/customers?{criteria}")
+    };
+    match db(&state, move |conn| {
+        Ok(crate::domain::segments::create(conn, actor, &name, &saved))
+    })
+    .await?
+    {
+        Ok(_) => auth
+            .session
+            .flash(FlashKind::Success, "flash-segment-created"),
+        Err(crate::domain::segments::SegmentError::Invalid(key)) => {
+            auth.session.flash(FlashKind::Error, key)
+        }
+        Err(e) => return Err(AppError::Internal(e.into())),
+    }
+    Ok(see_other(&back))
+}
+
+pub async fn delete_segment(
+    auth: Authorized<EditCustomerContact>,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let (id, actor) = (id.into_inner(), auth.staff.id);
+    db(&state, move |conn| {
+        crate::domain::segments::delete(conn, actor, id).map_err(|e| match e {
+            crate::domain::segments::SegmentError::NotFound => AppError::NotFound,
+            other => AppError::Internal(other.into()),
+        })
+    })
+    .await?;
+    auth.session
+        .flash(FlashKind::Success, "flash-segment-deleted");
+    Ok(see_other("/customers"))
 }

@@ -1,0 +1,3 @@
+DROP INDEX customers_city;
+DROP INDEX customers_newsletter;
+DROP TABLE segments;
