@@ -12,6 +12,7 @@ pub mod audit;
 pub mod customer_list;
 pub mod customers;
 pub mod orders;
+pub mod overview;
 pub mod schema;
 pub mod segments;
 pub mod sessions;

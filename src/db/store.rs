@@ -172,6 +172,8 @@ pub fn orders_by_status(conn: &mut DbConn) -> QueryResult<Vec<(String, i64)>> {
 /// An order as the dashboard lists it.
 #[derive(Debug, Clone, Queryable)]
 pub struct RecentOrder {
+    pub id: i64,
+    pub customer_id: i64,
     pub number: String,
     pub customer_name: String,
     pub status: String,
@@ -186,6 +188,8 @@ pub fn recent_orders(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<RecentOrd
         .order((orders::placed_at.desc(), orders::id.desc()))
         .limit(limit)
         .select((
+            orders::id,
+            orders::customer_id,
             orders::number,
             customers::full_name,
             orders::status,

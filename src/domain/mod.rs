@@ -5,6 +5,7 @@ pub mod customers;
 pub mod dashboard;
 pub mod demo;
 pub mod orders;
+pub mod overview;
 pub mod segments;
 pub mod settings;
 pub mod staff;

@@ -40,6 +40,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/customers/export.csv",
             web::get().to(admin::export::export),
         )
+        .route("/customers/overview", web::get().to(admin::overview::show))
         .route("/customers/{id}", web::get().to(admin::customers::show))
         .route("/customers/{id}", web::post().to(admin::customers::update))
         .route(

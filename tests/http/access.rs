@@ -46,7 +46,18 @@ async fn every_page_answers_each_identity_as_its_role_allows() {
             Client::signed_in(&app, "support@example.com").await,
         ),
     ];
-    let pages = ["/", "/account", "/staff", "/staff/new", "/settings"];
+    let pages = [
+        "/",
+        "/account",
+        "/staff",
+        "/staff/new",
+        "/settings",
+        "/customers",
+        "/customers/overview",
+        "/customers/new",
+        "/customers/export.csv",
+        "/orders",
+    ];
     for (who, c) in &clients {
         for page in pages {
             let p = c.get(page).await;

@@ -14,6 +14,7 @@ mod customers;
 mod languages;
 mod operations;
 mod orders;
+mod overview;
 mod process;
 mod security;
 mod staff_admin;

@@ -5,5 +5,6 @@ pub mod customers;
 pub mod dashboard;
 pub mod export;
 pub mod orders;
+pub mod overview;
 pub mod settings;
 pub mod staff;
