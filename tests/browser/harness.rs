@@ -47,6 +47,8 @@ const CHROMIUM_ARGS: &[&str] = &[
     "--lang=en-US",
     // The app is on 127.0.0.1; a proxy from the environment must never see it.
     "--no-proxy-server",
+    // Instant scrolling: smooth scrolling makes WebDriver clicks land on a moving page.
+    "--force-prefers-reduced-motion",
 ];
 
 /// One browser at a time: the machines that run this tier have few cores, and several
@@ -662,5 +664,46 @@ impl Page {
             .click()
             .await
             .with_context(|| format!("click `{css}`"))
+    }
+
+    /// Waits for the element matching `css` to be visible, scrolls it into the middle of the
+    /// window at once (the app's CSS scrolls smoothly, so a click right after an ordinary
+    /// scroll lands where the element was), then clicks it. For elements chromedriver does not
+    /// bring into view by itself, such as those in a scroll box below the fold.
+    pub async fn click_in_view(&self, css: &str) -> Result<()> {
+        const SCRIPT: &str = "arguments[0].scrollIntoView(\
+            {block: 'center', inline: 'nearest', behavior: 'instant'});";
+        let element = self.element(css).await?;
+        self.driver
+            .execute(SCRIPT, vec![element.to_json()?])
+            .await
+            .with_context(|| format!("scroll `{css}` into view"))?;
+        element
+            .click()
+            .await
+            .with_context(|| format!("click `{css}`"))
+    }
+
+    /// Whether a person can see and click the element matching `css` now: the window (and the
+    /// window only) is scrolled to put the element in its middle, then the point at the
+    /// element's centre must hit it, not something covering it, and not a scroll box around it
+    /// that clips it away (which would need scrolling inside that box to reach it). `Err` when
+    /// there is no such visible element.
+    pub async fn hits_at_centre(&self, css: &str) -> Result<bool> {
+        const SCRIPT: &str = "const e = arguments[0];\n\
+            let r = e.getBoundingClientRect();\n\
+            window.scrollBy({left: r.left + r.width / 2 - window.innerWidth / 2,\n\
+                             top: r.top + r.height / 2 - window.innerHeight / 2,\n\
+                             behavior: 'instant'});\n\
+            r = e.getBoundingClientRect();\n\
+            const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);\n\
+            return hit !== null && (hit === e || e.contains(hit));";
+        let element = self.element(css).await?;
+        self.driver
+            .execute(SCRIPT, vec![element.to_json()?])
+            .await
+            .with_context(|| format!("probe `{css}` at its centre"))?
+            .convert::<bool>()
+            .with_context(|| format!("read the probe of `{css}`"))
     }
 }

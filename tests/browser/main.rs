@@ -11,6 +11,7 @@
 #[allow(clippy::expect_used, clippy::unwrap_used)]
 #[path = "../common/mod.rs"]
 mod common;
+mod customers;
 mod harness;
 
 use anyhow::{Context, Result, ensure};
@@ -24,7 +25,7 @@ struct Shell {
     sign_in_title: &'static str,
     dashboard_title: &'static str,
     /// The owner's sidebar, in order.
-    nav: [&'static str; 3],
+    nav: [&'static str; 5],
     sign_out: &'static str,
     sales_label: &'static str,
     /// A money figure as this language writes it (`0,00 €`, `€0.00`).
@@ -35,7 +36,7 @@ const ES: Shell = Shell {
     code: "es",
     sign_in_title: "Inicia sesión en Clientela",
     dashboard_title: "Tu tienda hoy",
-    nav: ["Panel", "Equipo", "Configuración"],
+    nav: ["Panel", "Clientes", "Pedidos", "Equipo", "Configuración"],
     sign_out: "Cerrar sesión",
     sales_label: "Ventas",
     money: r"^-?\d+(\.\d{3})*,\d{2}\s€$",
@@ -45,7 +46,7 @@ const PL: Shell = Shell {
     code: "pl",
     sign_in_title: "Zaloguj się do Clienteli",
     dashboard_title: "Twój sklep dzisiaj",
-    nav: ["Pulpit", "Zespół", "Ustawienia"],
+    nav: ["Pulpit", "Klienci", "Zamówienia", "Zespół", "Ustawienia"],
     sign_out: "Wyloguj się",
     sales_label: "Sprzedaż",
     money: r"^-?\d+(\s\d{3})*,\d{2}\s€$",
@@ -55,7 +56,7 @@ const EN: Shell = Shell {
     code: "en",
     sign_in_title: "Sign in to Clientela",
     dashboard_title: "Your store today",
-    nav: ["Dashboard", "Staff", "Settings"],
+    nav: ["Dashboard", "Customers", "Orders", "Staff", "Settings"],
     sign_out: "Sign out",
     sales_label: "Sales",
     money: r"^-?€\d+(,\d{3})*\.\d{2}$",
