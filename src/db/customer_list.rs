@@ -6,8 +6,8 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::DbConn;
 use super::schema::{customer_tags, customers};
+use super::{Backend, DbConn};
 
 /// Which column the list is ordered by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,17 +117,28 @@ impl ListRow {
     }
 }
 
-type Backend = <DbConn as diesel::Connection>::Backend;
-type Boxed<'a> = customers::BoxedQuery<'a, Backend>;
+type Boxed<'a> = customers::BoxedQuery<'a, <DbConn as diesel::Connection>::Backend>;
 
-fn filtered<'a>(f: &'a Filter, key: SortKey) -> Boxed<'a> {
+fn filtered<'a>(f: &'a Filter, key: SortKey, backend: Backend) -> Boxed<'a> {
     let mut q = customers::table.into_boxed();
     if let Some(s) = &f.search {
-        q = q.filter(
-            customers::search_text
-                .like(format!("%{}%", escape_like(s)))
-                .escape('\\'),
-        );
+        // SQLite's trigram index answers searches of three characters or more; shorter ones
+        // (and PostgreSQL, whose trigram index serves LIKE itself) use LIKE.
+        if backend == Backend::Sqlite && s.chars().count() >= 3 {
+            q = q.filter(
+                diesel::dsl::sql::<diesel::sql_types::Bool>(
+                    "customers.id IN (SELECT rowid FROM customers_fts WHERE customers_fts MATCH ",
+                )
+                .bind::<diesel::sql_types::Text, _>(fts_phrase(s))
+                .sql(")"),
+            );
+        } else {
+            q = q.filter(
+                customers::search_text
+                    .like(format!("%{}%", escape_like(s)))
+                    .escape('\\'),
+            );
+        }
     }
     if let Some(r) = f.registered {
         q = q.filter(customers::registered.eq(r));
@@ -188,6 +199,11 @@ fn filtered<'a>(f: &'a Filter, key: SortKey) -> Boxed<'a> {
     q
 }
 
+/// The search text as one FTS5 phrase: quoted, so operators typed by a user are plain text.
+fn fts_phrase(s: &str) -> String {
+    format!("\"{}\"", s.replace('"', "\"\""))
+}
+
 /// `%` and `_` typed by a user are literal characters, not wildcards.
 fn escape_like(s: &str) -> String {
     s.replace('\\', "\\\\")
@@ -196,7 +212,8 @@ fn escape_like(s: &str) -> String {
 }
 
 pub fn count(conn: &mut DbConn, f: &Filter, key: SortKey) -> QueryResult<i64> {
-    filtered(f, key).count().get_result(conn)
+    let backend = super::backend_of(conn);
+    filtered(f, key, backend).count().get_result(conn)
 }
 
 /// One page of `limit` rows in display order, plus whether rows exist beyond each end.
@@ -212,7 +229,7 @@ pub fn page(
     // the rows afterwards.
     let backwards = matches!(at, Position::Before(..) | Position::Last);
     let read_desc = descending != backwards;
-    let mut q = filtered(f, key);
+    let mut q = filtered(f, key, super::backend_of(conn));
     macro_rules! keyset {
         ($col:expr, $v:expr, $id:expr, $greater:expr) => {
             if $greater {
