@@ -1,10 +1,12 @@
 //! Clientela: the admin panel where a store's staff manage their customers.
 
 pub mod auth;
+pub mod bench;
 pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod generate;
 pub mod i18n;
 pub mod startup;
 pub mod state;

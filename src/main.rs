@@ -29,6 +29,36 @@ enum Command {
     Demo,
     /// Apply the database migrations, then exit.
     Migrate,
+    /// Fill the database with many synthetic customers and orders (scale tests), then exit.
+    Generate {
+        /// Number of customers to add.
+        #[arg(long)]
+        customers: u64,
+        /// Number of orders to spread over them.
+        #[arg(long)]
+        orders: u64,
+        /// Same seed (and --until), same data.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Add to a database that already has customers.
+        #[arg(long)]
+        force: bool,
+        /// Last day of the generated history (YYYY-MM-DD).
+        #[arg(long, default_value = clientela::generate::DEFAULT_UNTIL)]
+        until: chrono::NaiveDate,
+    },
+    /// Measure the customer pages over HTTP against the server started in this process.
+    Bench {
+        /// Concurrent keep-alive connections.
+        #[arg(long, default_value_t = 16)]
+        connections: usize,
+        /// Measured seconds per scenario.
+        #[arg(long, default_value_t = 10)]
+        duration: u64,
+        /// Unmeasured seconds before each scenario.
+        #[arg(long, default_value_t = 2)]
+        warmup: u64,
+    },
 }
 
 fn main() -> std::process::ExitCode {
@@ -45,6 +75,34 @@ fn main() -> std::process::ExitCode {
         Command::Serve { demo } => serve(config, demo),
         Command::Demo => demo_data(&config),
         Command::Migrate => db::connect(&config.database_url, 1).map(|_| ()),
+        Command::Generate {
+            customers,
+            orders,
+            seed,
+            force,
+            until,
+        } => generate_data(
+            &config,
+            &clientela::generate::Options {
+                customers,
+                orders,
+                seed,
+                force,
+                until,
+            },
+        ),
+        Command::Bench {
+            connections,
+            duration,
+            warmup,
+        } => clientela::bench::run(
+            config,
+            &clientela::bench::Options {
+                connections,
+                duration: std::time::Duration::from_secs(duration),
+                warmup: std::time::Duration::from_secs(warmup),
+            },
+        ),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -65,6 +123,25 @@ fn demo_data(config: &Config) -> anyhow::Result<()> {
         }
         None => tracing::warn!("the store already has customers; demo data not added"),
     }
+    Ok(())
+}
+
+fn generate_data(config: &Config, opts: &clientela::generate::Options) -> anyhow::Result<()> {
+    let s = clientela::generate::run(&config.database_url, opts)?;
+    eprintln!(
+        "generate: {} customers, {} addresses, {} orders, {} order lines on {} \
+         (seed {}, until {}); load {:.1} s, {} {:.1} s",
+        s.customers,
+        s.addresses,
+        s.orders,
+        s.order_lines,
+        s.backend.name(),
+        opts.seed,
+        opts.until,
+        s.load.as_secs_f64(),
+        s.analyze_command,
+        s.analyze.as_secs_f64()
+    );
     Ok(())
 }
 
