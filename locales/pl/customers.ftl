@@ -232,3 +232,4 @@ error-segment-name-required = Nadaj segmentowi nazwę.
 error-segment-name-too-long = Nazwa segmentu może mieć najwyżej 60 znaków.
 error-segment-name-taken = Segment o tej nazwie już istnieje.
 error-segment-no-filter = Wybierz co najmniej jeden filtr przed zapisaniem segmentu.
+customers-found-many = Ponad { $n } klientów

@@ -211,9 +211,19 @@ fn escape_like(s: &str) -> String {
         .replace('_', "\\_")
 }
 
+/// Counts above this are shown as "10 000+": an exact count of a large view reads every
+/// matching row, a capped one stops after `COUNT_CAP + 1`.
+pub const COUNT_CAP: i64 = 10_000;
+
+/// The number of matching customers, exact up to [`COUNT_CAP`]; anything above comes back as
+/// `COUNT_CAP + 1`.
 pub fn count(conn: &mut DbConn, f: &Filter, key: SortKey) -> QueryResult<i64> {
     let backend = super::backend_of(conn);
-    filtered(f, key, backend).count().get_result(conn)
+    let ids: Vec<i64> = filtered(f, key, backend)
+        .select(customers::id)
+        .limit(COUNT_CAP + 1)
+        .load(conn)?;
+    Ok(i64::try_from(ids.len()).unwrap_or(COUNT_CAP + 1))
 }
 
 /// One page of `limit` rows in display order, plus whether rows exist beyond each end.

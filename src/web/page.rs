@@ -152,6 +152,17 @@ impl Ui {
         )
     }
 
+    /// A count that stops at [`crate::db::customer_list::COUNT_CAP`]: "10 000+" above it.
+    pub fn count(&self, n: impl Borrow<i64>) -> String {
+        let n = *n.borrow();
+        let cap = crate::db::customer_list::COUNT_CAP;
+        if n > cap {
+            format!("{}+", format::format_integer(cap, self.lang))
+        } else {
+            format::format_integer(n, self.lang)
+        }
+    }
+
     pub fn number(&self, n: impl Borrow<i64>) -> String {
         format::format_integer(*n.borrow(), self.lang)
     }

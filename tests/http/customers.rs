@@ -1020,3 +1020,36 @@ async fn segment_criteria_cover_last_order_date_city_and_newsletter_consent() {
             .contains("data-customer=\"")
     );
 }
+
+#[actix_web::test]
+async fn counts_above_ten_thousand_are_shown_as_a_floor_not_counted_exactly() {
+    let app = TestApp::spawn().await;
+    app.create_owner();
+    app.with_conn(|conn| {
+        write_tx(conn, |conn| {
+            for i in 0..10_001 {
+                customers::insert(
+                    conn,
+                    &Contact {
+                        full_name: format!("C {i}"),
+                        email: None,
+                        phone: None,
+                        language: Lang::Es,
+                        registered: false,
+                        newsletter: false,
+                    },
+                    Utc::now().naive_utc(),
+                )?;
+            }
+            Ok::<_, diesel::result::Error>(())
+        })
+    })
+    .unwrap();
+    let c = Client::signed_in(&app, OWNER_EMAIL).await;
+    let p = c.get("/customers").await;
+    p.assert_contains("Más de 10.000 clientes");
+    p.assert_contains("10.000+");
+    c.get("/customers?q=c%201000")
+        .await
+        .assert_contains("clientes");
+}
