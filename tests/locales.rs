@@ -55,6 +55,9 @@ fn used_keys() -> BTreeSet<String> {
             .collect::<Vec<_>>()
     }));
     // Keys built at run time from a closed set of values.
+    // Used from `Ui::customers_found`.
+    used.insert("customers-found".to_owned());
+    used.insert("customers-found-many".to_owned());
     for role in Role::ALL {
         used.insert(format!("role-{}", role.code()));
         used.insert(format!("role-{}-help", role.code()));

@@ -163,6 +163,21 @@ impl Ui {
         }
     }
 
+    /// "N customers", or "More than 10 000 customers" past the count cap.
+    pub fn customers_found(&self, n: impl Borrow<i64>) -> String {
+        let n = *n.borrow();
+        let cap = crate::db::customer_list::COUNT_CAP;
+        if n > cap {
+            self.ts(
+                "customers-found-many",
+                "n",
+                &format::format_integer(cap, self.lang),
+            )
+        } else {
+            self.tn("customers-found", n)
+        }
+    }
+
     pub fn number(&self, n: impl Borrow<i64>) -> String {
         format::format_integer(*n.borrow(), self.lang)
     }
