@@ -58,6 +58,9 @@ enum Command {
         /// Unmeasured seconds before each scenario.
         #[arg(long, default_value_t = 2)]
         warmup: u64,
+        /// Only the scenarios whose label contains this text (e.g. "card").
+        #[arg(long)]
+        only: Option<String>,
     },
 }
 
@@ -95,12 +98,14 @@ fn main() -> std::process::ExitCode {
             connections,
             duration,
             warmup,
+            only,
         } => clientela::bench::run(
             config,
             &clientela::bench::Options {
                 connections,
                 duration: std::time::Duration::from_secs(duration),
                 warmup: std::time::Duration::from_secs(warmup),
+                only,
             },
         ),
     };

@@ -55,6 +55,7 @@ impl Application {
                 &mut conn,
                 chrono::Utc::now().naive_utc(),
             )?;
+            crate::domain::segments::count_uncounted(&mut conn)?;
             Ok((
                 settings::issue_setup_token(&mut conn)?,
                 settings::default_lang(&mut conn)?,

@@ -55,7 +55,7 @@ fn used_keys() -> BTreeSet<String> {
             .collect::<Vec<_>>()
     }));
     // Keys built at run time from a closed set of values.
-    // Used from `Ui::customers_found`.
+    // Used from `Ui::customers_found_capped`.
     used.insert("customers-found".to_owned());
     used.insert("customers-found-many".to_owned());
     for role in Role::ALL {

@@ -228,3 +228,4 @@ error-segment-name-too-long = A segment name can have at most 60 characters.
 error-segment-name-taken = A segment with this name already exists.
 error-segment-no-filter = Choose at least one filter before saving a segment.
 customers-found-many = More than { $n } customers
+customers-count-link = Count customers

@@ -228,3 +228,4 @@ error-segment-name-too-long = El nombre de un segmento puede tener como máximo 
 error-segment-name-taken = Ya existe un segmento con este nombre.
 error-segment-no-filter = Elige al menos un filtro antes de guardar un segmento.
 customers-found-many = Más de { $n } clientes
+customers-count-link = Contar clientes

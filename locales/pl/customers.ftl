@@ -233,3 +233,4 @@ error-segment-name-too-long = Nazwa segmentu może mieć najwyżej 60 znaków.
 error-segment-name-taken = Segment o tej nazwie już istnieje.
 error-segment-no-filter = Wybierz co najmniej jeden filtr przed zapisaniem segmentu.
 customers-found-many = Ponad { $n } klientów
+customers-count-link = Policz klientów

@@ -122,9 +122,10 @@ type Boxed<'a> = customers::BoxedQuery<'a, <DbConn as diesel::Connection>::Backe
 fn filtered<'a>(f: &'a Filter, key: SortKey, backend: Backend) -> Boxed<'a> {
     let mut q = customers::table.into_boxed();
     if let Some(s) = &f.search {
-        // SQLite's trigram index answers searches of three characters or more; shorter ones
-        // (and PostgreSQL, whose trigram index serves LIKE itself) use LIKE.
-        if backend == Backend::Sqlite && s.chars().count() >= 3 {
+        // SQLite's trigram index answers searches of three characters or more; shorter ones,
+        // one customer's own row (a segment membership test), and PostgreSQL, whose trigram
+        // index serves LIKE itself, use LIKE.
+        if backend == Backend::Sqlite && s.chars().count() >= 3 && f.customer_id.is_none() {
             q = q.filter(
                 diesel::dsl::sql::<diesel::sql_types::Bool>(
                     "customers.id IN (SELECT rowid FROM customers_fts WHERE customers_fts MATCH ",
@@ -133,11 +134,7 @@ fn filtered<'a>(f: &'a Filter, key: SortKey, backend: Backend) -> Boxed<'a> {
                 .sql(")"),
             );
         } else {
-            q = q.filter(
-                customers::search_text
-                    .like(format!("%{}%", escape_like(s)))
-                    .escape('\\'),
-            );
+            q = q.filter(like_search(s));
         }
     }
     if let Some(r) = f.registered {
@@ -204,6 +201,13 @@ fn fts_phrase(s: &str) -> String {
     format!("\"{}\"", s.replace('"', "\"\""))
 }
 
+/// Whether a customer's `search_text` matches the lower-cased search `s`: it contains it.
+/// The same rule as `LIKE '%s%'` over the lower-cased `search_text` (SQLite folds ASCII case
+/// only, and both sides are already lower case), which the database applies in [`filtered`].
+fn search_matches(search_text: &str, s: &str) -> bool {
+    search_text.contains(s)
+}
+
 /// `%` and `_` typed by a user are literal characters, not wildcards.
 fn escape_like(s: &str) -> String {
     s.replace('\\', "\\\\")
@@ -226,7 +230,48 @@ pub fn count(conn: &mut DbConn, f: &Filter, key: SortKey) -> QueryResult<i64> {
     Ok(i64::try_from(ids.len()).unwrap_or(COUNT_CAP + 1))
 }
 
+/// The exact number of matching customers, however many (a segment's first count).
+pub fn count_exact(conn: &mut DbConn, f: &Filter) -> QueryResult<i64> {
+    let backend = super::backend_of(conn);
+    filtered(f, SortKey::Created, backend)
+        .count()
+        .get_result(conn)
+}
+
+/// Whether customer `id` matches the filter (whatever `f.customer_id` says).
+pub fn contains(conn: &mut DbConn, f: &Filter, id: i64) -> QueryResult<bool> {
+    let backend = super::backend_of(conn);
+    let one = Filter {
+        customer_id: Some(id),
+        ..f.clone()
+    };
+    let found: Option<i64> = filtered(&one, SortKey::Created, backend)
+        .select(customers::id)
+        .first(conn)
+        .optional()?;
+    Ok(found.is_some())
+}
+
+/// The number of customers, kept by database triggers (no scan).
+pub fn total(conn: &mut DbConn) -> QueryResult<i64> {
+    use super::schema::counters;
+    counters::table
+        .filter(counters::name.eq("customers"))
+        .select(counters::value)
+        .first(conn)
+}
+
+/// How many rows of the sort order a search first reads and tests with LIKE: enough to fill
+/// a page when the searched text is common (one customer in a hundred), cheap when it is not.
+const PROBE_ROWS: i64 = 5_000;
+
 /// One page of `limit` rows in display order, plus whether rows exist beyond each end.
+///
+/// A search is answered in one of two ways, and both give the same rows. A common text
+/// ("garcía": tens of thousands of matches) is found fastest by reading the sort order and
+/// testing each row, which fills a page after a few thousand rows; a rare one by the search
+/// index, which returns few rows to sort. The probe tries the first within [`PROBE_ROWS`];
+/// when that does not fill the page the search index answers.
 pub fn page(
     conn: &mut DbConn,
     f: &Filter,
@@ -235,11 +280,75 @@ pub fn page(
     at: &Position,
     limit: i64,
 ) -> QueryResult<(Vec<ListRow>, bool)> {
-    // Walking backwards (a "previous" or the last page) reads in the opposite order and flips
-    // the rows afterwards.
+    let backend = super::backend_of(conn);
     let backwards = matches!(at, Position::Before(..) | Position::Last);
     let read_desc = descending != backwards;
-    let mut q = filtered(f, key, super::backend_of(conn));
+    if let (Some(s), None) = (&f.search, f.customer_id) {
+        let rest = Filter {
+            search: None,
+            ..f.clone()
+        };
+        // Rows are stepped one at a time and the walk stops as soon as the page is full, so a
+        // common text costs only the rows read to find it.
+        let (hits, read) = {
+            let rows = ordered(filtered(&rest, key, backend), key, read_desc, at)
+                .select((customers::id, customers::search_text))
+                .limit(PROBE_ROWS)
+                .load_iter::<(i64, String), diesel::connection::DefaultLoadingMode>(conn)?;
+            let mut hits = Vec::new();
+            let mut read = 0;
+            for row in rows {
+                let (id, text) = row?;
+                read += 1;
+                if search_matches(&text, s) {
+                    hits.push(id);
+                    if hits.len() as i64 > limit {
+                        break;
+                    }
+                }
+            }
+            (hits, read)
+        };
+        // Conclusive when the page is full, or when the window held every candidate.
+        if hits.len() as i64 > limit || read < PROBE_ROWS {
+            let mut rows: Vec<ListRow> = customers::table
+                .filter(customers::id.eq_any(&hits))
+                .select(ListRow::as_select())
+                .load(conn)?;
+            rows.sort_by_key(|r| hits.iter().position(|h| *h == r.id));
+            return Ok(finish(rows, limit, backwards));
+        }
+    }
+    let q = ordered(filtered(f, key, backend), key, read_desc, at);
+    let rows: Vec<ListRow> = q.select(ListRow::as_select()).limit(limit + 1).load(conn)?;
+    Ok(finish(rows, limit, backwards))
+}
+
+fn finish(mut rows: Vec<ListRow>, limit: i64, backwards: bool) -> (Vec<ListRow>, bool) {
+    let more = rows.len() as i64 > limit;
+    rows.truncate(usize::try_from(limit).unwrap_or(0));
+    // Walking backwards (a "previous" or the last page) read in the opposite order.
+    if backwards {
+        rows.reverse();
+    }
+    (rows, more)
+}
+
+fn like_search<'a>(
+    s: &str,
+) -> Box<dyn BoxableExpression<customers::table, DbBackend, SqlType = diesel::sql_types::Bool> + 'a>
+{
+    Box::new(
+        customers::search_text
+            .like(format!("%{}%", escape_like(s)))
+            .escape('\\'),
+    )
+}
+
+type DbBackend = <DbConn as diesel::Connection>::Backend;
+
+/// The query cut after or before a cursor and put in the order it is read (`read_desc`).
+fn ordered<'a>(mut q: Boxed<'a>, key: SortKey, read_desc: bool, at: &Position) -> Boxed<'a> {
     macro_rules! keyset {
         ($col:expr, $v:expr, $id:expr, $greater:expr) => {
             if $greater {
@@ -274,7 +383,7 @@ pub fn page(
             _ => {}
         }
     }
-    q = match (key, read_desc) {
+    match (key, read_desc) {
         (SortKey::Created, false) => q.order((customers::created_at.asc(), customers::id.asc())),
         (SortKey::Created, true) => q.order((customers::created_at.desc(), customers::id.desc())),
         (SortKey::Name, false) => q.order((customers::full_name.asc(), customers::id.asc())),
@@ -289,12 +398,5 @@ pub fn page(
         (SortKey::LastOrder, true) => {
             q.order((customers::last_order_at.desc(), customers::id.desc()))
         }
-    };
-    let mut rows: Vec<ListRow> = q.select(ListRow::as_select()).limit(limit + 1).load(conn)?;
-    let more = rows.len() as i64 > limit;
-    rows.truncate(usize::try_from(limit).unwrap_or(0));
-    if backwards {
-        rows.reverse();
     }
-    Ok((rows, more))
 }

@@ -184,6 +184,14 @@ diesel::table! {
         criteria -> Text,
         created_by -> Nullable<BigInt>,
         created_at -> Timestamp,
+        member_count -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    counters (name) {
+        name -> Text,
+        value -> BigInt,
     }
 }
 

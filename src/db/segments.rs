@@ -13,6 +13,8 @@ pub struct SegmentRow {
     pub name: String,
     pub criteria: String,
     pub created_at: NaiveDateTime,
+    /// How many customers the segment holds; `None` until it has been counted once.
+    pub member_count: Option<i64>,
 }
 
 impl SegmentRow {
@@ -57,6 +59,34 @@ impl SegmentRow {
             ))
             .returning(segments::id)
             .get_result(conn)
+    }
+
+    /// Segments whose member count is kept (every one counted at least once).
+    pub fn counted(conn: &mut DbConn) -> QueryResult<Vec<SegmentRow>> {
+        segments::table
+            .filter(segments::member_count.is_not_null())
+            .order(segments::id.asc())
+            .select(SegmentRow::as_select())
+            .load(conn)
+    }
+
+    pub fn uncounted_ids(conn: &mut DbConn) -> QueryResult<Vec<i64>> {
+        segments::table
+            .filter(segments::member_count.is_null())
+            .select(segments::id)
+            .load(conn)
+    }
+
+    pub fn set_count(conn: &mut DbConn, id: i64, count: i64) -> QueryResult<usize> {
+        diesel::update(segments::table.find(id))
+            .set(segments::member_count.eq(Some(count)))
+            .execute(conn)
+    }
+
+    pub fn add_to_count(conn: &mut DbConn, id: i64, delta: i64) -> QueryResult<usize> {
+        diesel::update(segments::table.find(id))
+            .set(segments::member_count.eq(segments::member_count + delta))
+            .execute(conn)
     }
 
     pub fn delete(conn: &mut DbConn, id: i64) -> QueryResult<usize> {

@@ -15,6 +15,7 @@ use crate::db::customers::{AddressRow, ContactChanges, CustomerRow, NoteRow, Tag
 use crate::db::store::{self, NewAddress, NewCustomer};
 use crate::db::{DbConn, write_tx};
 use crate::domain::audit;
+use crate::domain::segments::Seen;
 use crate::domain::types::{Email, FieldError, PersonName};
 use crate::i18n::Lang;
 
@@ -146,6 +147,7 @@ fn snapshot(c: &CustomerRow) -> Option<String> {
 
 /// Inserts a customer that passed validation (the form, the demo data, the generator).
 pub fn insert(conn: &mut DbConn, c: &Contact, created_at: NaiveDateTime) -> QueryResult<i64> {
+    let seen = Seen::new_customer(conn)?;
     let id = store::insert_customer(
         conn,
         &NewCustomer {
@@ -164,6 +166,7 @@ pub fn insert(conn: &mut DbConn, c: &Contact, created_at: NaiveDateTime) -> Quer
         id,
         &search_text(&c.full_name, c.email.as_deref(), c.phone.as_deref(), None),
     )?;
+    seen.of(id).settle(conn)?;
     Ok(id)
 }
 
@@ -223,6 +226,7 @@ pub fn update(
             return Err(CustomerError::Stale);
         }
         check_email_free(conn, &contact, Some(id))?;
+        let seen = Seen::before(conn, id)?;
         let text = search_text(
             &contact.full_name,
             contact.email.as_deref(),
@@ -242,6 +246,7 @@ pub fn update(
         if !CustomerRow::update_contact(conn, id, input.version, &changes)? {
             return Err(CustomerError::Stale);
         }
+        seen.settle(conn)?;
         let after = CustomerRow::find(conn, id)?.ok_or(CustomerError::NotFound)?;
         audit::record(
             conn,
@@ -274,6 +279,7 @@ pub fn delete(conn: &mut DbConn, actor: i64, id: i64) -> Result<Deleted, Custome
             return Err(CustomerError::NotFound);
         }
         let has_orders = !crate::db::orders::for_customer(conn, id, 1)?.is_empty();
+        let seen = Seen::before(conn, id)?;
         let outcome = if has_orders {
             AddressRow::delete_for_customer(conn, id)?;
             NoteRow::delete_for_customer(conn, id)?;
@@ -284,6 +290,7 @@ pub fn delete(conn: &mut DbConn, actor: i64, id: i64) -> Result<Deleted, Custome
             CustomerRow::delete(conn, id)?;
             Deleted::Removed
         };
+        seen.settle(conn)?;
         let action = match outcome {
             Deleted::Anonymized => "customer.anonymize",
             Deleted::Removed => "customer.delete",
@@ -503,6 +510,7 @@ pub fn set_default_address(
 /// The customer's location (list column, filter, search) is the default shipping address,
 /// else any default address, else none.
 pub fn refresh_location(conn: &mut DbConn, customer_id: i64) -> QueryResult<()> {
+    let seen = Seen::before(conn, customer_id)?;
     let addresses = AddressRow::for_customer(conn, customer_id)?;
     let best = addresses
         .iter()
@@ -522,7 +530,7 @@ pub fn refresh_location(conn: &mut DbConn, customer_id: i64) -> QueryResult<()> 
             )?;
         }
     }
-    Ok(())
+    seen.settle(conn)
 }
 
 const MAX_NOTE: usize = 5000;
@@ -651,7 +659,10 @@ pub fn add_tag(
             Some(t) => t.id,
             None => TagRow::insert(conn, name, &key, now)?,
         };
-        if TagRow::attach(conn, customer_id, tag_id, now)? {
+        let seen = Seen::before(conn, customer_id)?;
+        let attached = TagRow::attach(conn, customer_id, tag_id, now)?;
+        seen.settle(conn)?;
+        if attached {
             audit::record(
                 conn,
                 Some(actor),
@@ -679,7 +690,9 @@ pub fn remove_tag(
         let Some(tag) = tags.iter().find(|t| t.id == tag_id) else {
             return Err(CustomerError::NotFound);
         };
+        let seen = Seen::before(conn, customer_id)?;
         TagRow::detach(conn, customer_id, tag_id)?;
+        seen.settle(conn)?;
         audit::record(
             conn,
             Some(actor),

@@ -33,6 +33,7 @@ pub enum OrderError {
 
 /// Recomputes the figures kept on the customer row from the customer's orders.
 pub fn refresh_customer_figures(conn: &mut DbConn, customer_id: i64) -> QueryResult<()> {
+    let seen = crate::domain::segments::Seen::before(conn, customer_id)?;
     let currency = crate::domain::settings::store_currency(conn)?;
     let f = q::figures_for_list(conn, customer_id, &currency)?;
     CustomerRow::set_figures(
@@ -45,7 +46,7 @@ pub fn refresh_customer_figures(conn: &mut DbConn, customer_id: i64) -> QueryRes
         f.last_status.as_deref(),
         f.last_payment_method.as_deref(),
     )?;
-    Ok(())
+    seen.settle(conn)
 }
 
 /// A line of a new order.

@@ -26,6 +26,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/setup/{token}", web::post().to(auth::setup))
         .route("/", web::get().to(admin::dashboard::show))
         .route("/customers", web::get().to(admin::customers::list))
+        .route("/customers/count", web::get().to(admin::customers::count))
         .route("/customers", web::post().to(admin::customers::create))
         .route("/customers/new", web::get().to(admin::customers::new_form))
         .route(

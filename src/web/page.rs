@@ -152,19 +152,14 @@ impl Ui {
         )
     }
 
-    /// A count that stops at [`crate::db::customer_list::COUNT_CAP`]: "10 000+" above it.
-    pub fn count(&self, n: impl Borrow<i64>) -> String {
-        let n = *n.borrow();
-        let cap = crate::db::customer_list::COUNT_CAP;
-        if n > cap {
-            format!("{}+", format::format_integer(cap, self.lang))
-        } else {
-            format::format_integer(n, self.lang)
-        }
+    /// "N customers" for an exact count (the total, a segment's kept count).
+    pub fn customers_found(&self, n: impl Borrow<i64>) -> String {
+        self.tn("customers-found", n)
     }
 
-    /// "N customers", or "More than 10 000 customers" past the count cap.
-    pub fn customers_found(&self, n: impl Borrow<i64>) -> String {
+    /// "N customers" for a count that stops at [`crate::db::customer_list::COUNT_CAP`]:
+    /// "More than 10 000 customers" past it.
+    pub fn customers_found_capped(&self, n: impl Borrow<i64>) -> String {
         let n = *n.borrow();
         let cap = crate::db::customer_list::COUNT_CAP;
         if n > cap {

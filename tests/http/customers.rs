@@ -1022,7 +1022,7 @@ async fn segment_criteria_cover_last_order_date_city_and_newsletter_consent() {
 }
 
 #[actix_web::test]
-async fn counts_above_ten_thousand_are_shown_as_a_floor_not_counted_exactly() {
+async fn the_total_is_exact_and_filtered_counts_above_ten_thousand_are_shown_as_a_floor() {
     let app = TestApp::spawn().await;
     app.create_owner();
     app.with_conn(|conn| {
@@ -1046,10 +1046,14 @@ async fn counts_above_ten_thousand_are_shown_as_a_floor_not_counted_exactly() {
     })
     .unwrap();
     let c = Client::signed_in(&app, OWNER_EMAIL).await;
-    let p = c.get("/customers").await;
-    p.assert_contains("Más de 10.000 clientes");
-    p.assert_contains("10.000+");
-    c.get("/customers?q=c%201000")
+    // All customers: the kept total, exact.
+    c.get("/customers").await.assert_contains("10.001 clientes");
+    // A filtered view fetches its count after the page; that count stops at 10,000.
+    let p = c.get("/customers?type=guest").await;
+    p.assert_contains("hx-get=\"/customers/count?type=guest\"");
+    let n = c.get("/customers/count?type=guest").await;
+    n.assert_contains("Más de 10.000 clientes");
+    c.get("/customers/count?q=c%2010000")
         .await
-        .assert_contains("clientes");
+        .assert_contains("1 cliente");
 }

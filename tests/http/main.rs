@@ -17,4 +17,5 @@ mod orders;
 mod overview;
 mod process;
 mod security;
+mod segments;
 mod staff_admin;

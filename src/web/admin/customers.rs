@@ -4,17 +4,19 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDateTime;
 use serde::Deserialize;
 
 use crate::auth::extract::{EditCustomerContact, ManageCustomers, ViewCustomers};
 use crate::auth::{Authorized, CurrentStaff, FlashKind};
-use crate::db::customer_list::{self, Filter, ListRow, Position, SortKey, SortValue};
+use crate::db::customer_list::{self, ListRow, Position, SortKey};
 use crate::db::customers::{AddressRow, CustomerRow, NoteRow, TagRow};
 use crate::db::orders::{self, CurrencyFigures, OrderRow};
+use crate::domain::customer_query::{
+    FILTER_PARAMS, ListQuery, criteria_of, cursor, list_state, param, parse_criteria,
+};
 use crate::domain::customers::{self, AddressInput, CustomerError, CustomerInput, Deleted};
 use crate::domain::staff::Permission;
-use crate::domain::types::Cents;
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::state::AppState;
@@ -45,224 +47,11 @@ fn domain_error(e: CustomerError) -> AppError {
 // The list
 // ---------------------------------------------------------------------------------------
 
-/// The list's query string. Every field is text so that a bad value becomes a message, not a
-/// 400 page.
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct ListQuery {
-    pub q: Option<String>,
-    #[serde(rename = "type")]
-    pub kind: Option<String>,
-    pub tag: Option<String>,
-    pub country: Option<String>,
-    pub created_from: Option<String>,
-    pub created_to: Option<String>,
-    pub orders_min: Option<String>,
-    pub orders_max: Option<String>,
-    pub spent_min: Option<String>,
-    pub spent_max: Option<String>,
-    pub repeat: Option<String>,
-    pub newsletter: Option<String>,
-    pub city: Option<String>,
-    pub last_order_from: Option<String>,
-    pub last_order_to: Option<String>,
-    pub sort: Option<String>,
-    pub dir: Option<String>,
-    pub after: Option<String>,
-    pub before: Option<String>,
-    pub last: Option<String>,
-}
-
-fn non_empty(v: &Option<String>) -> Option<&str> {
-    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
-}
-
 /// A filter currently applied, shown as a removable chip.
 #[derive(Debug, Clone)]
 pub struct Chip {
     pub label: String,
     pub remove_href: String,
-}
-
-/// The parsed list state: filter, sort, position, and the messages about values that could
-/// not be used.
-pub(crate) struct ListState {
-    pub(crate) filter: Filter,
-    pub(crate) sort: SortKey,
-    pub(crate) descending: bool,
-    pub(crate) position: Position,
-    pub(crate) errors: Vec<&'static str>,
-}
-
-fn parse_count(v: &Option<String>, errors: &mut Vec<&'static str>) -> Option<i64> {
-    let s = non_empty(v)?;
-    match s.parse::<i64>() {
-        Ok(n) if (0..=1_000_000_000).contains(&n) => Some(n),
-        _ => {
-            errors.push("filter-error-count");
-            None
-        }
-    }
-}
-
-fn parse_money(v: &Option<String>, errors: &mut Vec<&'static str>) -> Option<i64> {
-    let s = non_empty(v)?;
-    match Cents::parse(s) {
-        Ok(c) => Some(c.0),
-        Err(_) => {
-            errors.push("filter-error-amount");
-            None
-        }
-    }
-}
-
-fn parse_date(v: &Option<String>, errors: &mut Vec<&'static str>) -> Option<NaiveDate> {
-    let s = non_empty(v)?;
-    match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-        Ok(d) => Some(d),
-        Err(_) => {
-            errors.push("filter-error-date");
-            None
-        }
-    }
-}
-
-const CURSOR_TIME: &str = "%Y-%m-%dT%H:%M:%S%.f";
-
-fn parse_cursor(key: SortKey, raw: &str) -> Option<(SortValue, i64)> {
-    let (value, id) = raw.rsplit_once('~')?;
-    let id = id.parse().ok()?;
-    let value = match key {
-        SortKey::Created | SortKey::LastOrder => {
-            SortValue::Time(NaiveDateTime::parse_from_str(value, CURSOR_TIME).ok()?)
-        }
-        SortKey::Name => SortValue::Text(value.to_owned()),
-        SortKey::Orders | SortKey::Spent => SortValue::Int(value.parse().ok()?),
-    };
-    Some((value, id))
-}
-
-fn cursor(row: &ListRow, key: SortKey) -> String {
-    let v = match row.sort_value(key) {
-        SortValue::Time(t) => t.format(CURSOR_TIME).to_string(),
-        SortValue::Text(s) => s,
-        SortValue::Int(n) => n.to_string(),
-    };
-    format!("{v}~{}", row.id)
-}
-
-/// The filter, sort and position a list query string asks for (shared with the CSV export).
-pub(crate) fn list_state(q: &ListQuery) -> ListState {
-    parse_list(q)
-}
-
-fn parse_list(q: &ListQuery) -> ListState {
-    let mut errors = Vec::new();
-    let filter = Filter {
-        search: non_empty(&q.q).map(str::to_lowercase),
-        registered: match non_empty(&q.kind) {
-            Some("registered") => Some(true),
-            Some("guest") => Some(false),
-            _ => None,
-        },
-        tag_id: non_empty(&q.tag).and_then(|t| t.parse().ok()),
-        country: non_empty(&q.country).map(str::to_ascii_uppercase),
-        created_from: parse_date(&q.created_from, &mut errors),
-        created_to: parse_date(&q.created_to, &mut errors),
-        orders_min: parse_count(&q.orders_min, &mut errors),
-        orders_max: parse_count(&q.orders_max, &mut errors),
-        spent_min: parse_money(&q.spent_min, &mut errors),
-        spent_max: parse_money(&q.spent_max, &mut errors),
-        repeat_buyers: non_empty(&q.repeat).is_some(),
-        newsletter: match non_empty(&q.newsletter) {
-            Some("yes") => Some(true),
-            Some("no") => Some(false),
-            _ => None,
-        },
-        city: non_empty(&q.city).map(str::to_owned),
-        last_order_from: parse_date(&q.last_order_from, &mut errors),
-        last_order_to: parse_date(&q.last_order_to, &mut errors),
-        customer_id: None,
-    };
-    let sort = non_empty(&q.sort)
-        .and_then(SortKey::from_code)
-        .unwrap_or(SortKey::Created);
-    let descending = match non_empty(&q.dir) {
-        Some("asc") => false,
-        Some("desc") => true,
-        // Names read A→Z; everything else newest or biggest first.
-        _ => sort != SortKey::Name,
-    };
-    let position = if non_empty(&q.last).is_some() {
-        Position::Last
-    } else if let Some((v, id)) = non_empty(&q.after).and_then(|c| parse_cursor(sort, c)) {
-        Position::After(v, id)
-    } else if let Some((v, id)) = non_empty(&q.before).and_then(|c| parse_cursor(sort, c)) {
-        Position::Before(v, id)
-    } else {
-        Position::First
-    };
-    ListState {
-        filter,
-        sort,
-        descending,
-        position,
-        errors,
-    }
-}
-
-/// The list's filter parameters, in the order they appear in URLs (and segment criteria).
-pub(crate) const FILTER_PARAMS: [&str; 15] = [
-    "q",
-    "type",
-    "tag",
-    "country",
-    "city",
-    "created_from",
-    "created_to",
-    "orders_min",
-    "orders_max",
-    "spent_min",
-    "spent_max",
-    "last_order_from",
-    "last_order_to",
-    "repeat",
-    "newsletter",
-];
-
-/// The value of one list parameter, if set.
-pub(crate) fn param<'a>(q: &'a ListQuery, name: &str) -> Option<&'a str> {
-    let v = match name {
-        "q" => &q.q,
-        "type" => &q.kind,
-        "tag" => &q.tag,
-        "country" => &q.country,
-        "city" => &q.city,
-        "created_from" => &q.created_from,
-        "created_to" => &q.created_to,
-        "orders_min" => &q.orders_min,
-        "orders_max" => &q.orders_max,
-        "spent_min" => &q.spent_min,
-        "spent_max" => &q.spent_max,
-        "last_order_from" => &q.last_order_from,
-        "last_order_to" => &q.last_order_to,
-        "repeat" => &q.repeat,
-        "newsletter" => &q.newsletter,
-        "sort" => &q.sort,
-        "dir" => &q.dir,
-        _ => return None,
-    };
-    non_empty(v)
-}
-
-/// The filters of a view as a query string without sort or page: what a segment stores.
-pub(crate) fn criteria_of(q: &ListQuery) -> String {
-    let mut out = url::form_urlencoded::Serializer::new(String::new());
-    for k in FILTER_PARAMS {
-        if let Some(v) = param(q, k) {
-            out.append_pair(k, v);
-        }
-    }
-    out.finish()
 }
 
 /// The query string of the current view with some parameters replaced or removed (`None`).
@@ -306,7 +95,10 @@ pub struct SortLink {
 struct ListPage {
     ui: Ui,
     rows: Vec<ListRow>,
-    total: i64,
+    /// The number of customers in this view when it is known without counting.
+    total: Option<i64>,
+    /// Where the number is fetched from when it is not.
+    count_href: String,
     query: ListQuery,
     chips: Vec<Chip>,
     errors: Vec<&'static str>,
@@ -338,23 +130,24 @@ pub struct SegmentTab {
     pub active: bool,
 }
 
-fn parse_criteria(criteria: &str) -> ListQuery {
-    web::Query::<ListQuery>::from_query(criteria)
-        .map(web::Query::into_inner)
-        .unwrap_or_default()
-}
-
-/// Every segment with its live count, and the count of all customers.
+/// Every segment with its kept count, and the number of all customers.
 fn segment_tabs(
     conn: &mut crate::db::DbConn,
     current: &str,
 ) -> Result<(Vec<SegmentTab>, i64), AppError> {
-    let all = customer_list::count(conn, &Filter::default(), SortKey::Created)?;
+    let all = customer_list::total(conn)?;
     let tabs = crate::domain::segments::all(conn)?
         .into_iter()
         .map(|seg| {
-            let st = parse_list(&parse_criteria(&seg.criteria));
-            let count = customer_list::count(conn, &st.filter, SortKey::Created)?;
+            // Counted at start-up when missing; until then the capped count stands in.
+            let count = match seg.member_count {
+                Some(n) => n,
+                None => customer_list::count(
+                    conn,
+                    &crate::domain::segments::filter_of(&seg.criteria),
+                    SortKey::Created,
+                )?,
+            };
             Ok(SegmentTab {
                 id: seg.id,
                 href: format!("/customers?{}", seg.criteria),
@@ -367,6 +160,35 @@ fn segment_tabs(
     Ok((tabs, all))
 }
 
+/// The number of customers a filtered view holds, capped: loaded by the list page after it is
+/// shown (`hx-trigger="load"`), so a slow count never holds up the rows.
+pub async fn count(
+    auth: Authorized<ViewCustomers>,
+    state: web::Data<AppState>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, AppError> {
+    let st = list_state(&query.into_inner());
+    let (filter, sort) = (st.filter, st.sort);
+    let n = db(&state, move |conn| {
+        Ok(customer_list::count(conn, &filter, sort)?)
+    })
+    .await?;
+    ok(&CountFragment {
+        n,
+        text: Ui::staff(&auth, Area::Customers, "/customers").customers_found_capped(n),
+    })
+}
+
+#[derive(Template)]
+#[template(
+    source = r#"<span data-count="{{ n }}">{{ text }}</span>"#,
+    ext = "html"
+)]
+struct CountFragment {
+    n: i64,
+    text: String,
+}
+
 pub async fn list(
     auth: Authorized<ViewCustomers>,
     state: web::Data<AppState>,
@@ -374,7 +196,7 @@ pub async fn list(
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
     let q = query.into_inner();
-    let st = parse_list(&q);
+    let st = list_state(&q);
     let (filter, sort, descending, position) = (
         st.filter.clone(),
         st.sort,
@@ -383,20 +205,12 @@ pub async fn list(
     );
     let criteria = criteria_of(&q);
     let current = criteria.clone();
-    let (rows, more, total, tags, currency, (tabs, all_count)) = db(&state, move |conn| {
+    let (rows, more, tags, currency, (tabs, all_count)) = db(&state, move |conn| {
         let (rows, more) =
             customer_list::page(conn, &filter, sort, descending, &position, PAGE_SIZE)?;
-        let total = customer_list::count(conn, &filter, sort)?;
         let tags = TagRow::all(conn)?;
         let currency = crate::domain::settings::store_currency(conn)?;
-        Ok((
-            rows,
-            more,
-            total,
-            tags,
-            currency,
-            segment_tabs(conn, &current)?,
-        ))
+        Ok((rows, more, tags, currency, segment_tabs(conn, &current)?))
     })
     .await?;
     let at_start = match st.position {
@@ -453,6 +267,14 @@ pub async fn list(
     .collect();
     let export_href = href_with(&q, &[]).replacen("/customers", "/customers/export.csv", 1);
     let active_segment = tabs.iter().find(|t| t.active).cloned();
+    // Exact counts that cost nothing: all customers, or the segment this view is. Any other
+    // filter is counted by `count` after the page is shown.
+    let total = if criteria.is_empty() {
+        Some(all_count)
+    } else {
+        active_segment.as_ref().map(|t| t.count)
+    };
+    let count_href = href_with(&q, &[]).replacen("/customers", "/customers/count", 1);
     let here = match req.query_string() {
         "" => "/customers".to_owned(),
         qs => format!("/customers?{qs}"),
@@ -461,6 +283,7 @@ pub async fn list(
         ui: Ui::staff(&auth, Area::Customers, &here),
         rows,
         total,
+        count_href,
         query: q,
         chips,
         errors: st.errors,
@@ -633,15 +456,13 @@ async fn card_data(state: &AppState, id: i64) -> Result<CardData, AppError> {
         }));
         timeline.sort_by_key(|item| std::cmp::Reverse(item.at()));
         timeline.truncate(60);
-        let mut memberships = Vec::new();
-        for seg in crate::domain::segments::all(conn)? {
-            let q = parse_criteria(&seg.criteria);
-            let mut st = parse_list(&q);
-            st.filter.customer_id = Some(id);
-            if customer_list::count(conn, &st.filter, SortKey::Created)? == 1 {
-                memberships.push((seg, q));
-            }
-        }
+        let memberships = crate::domain::segments::containing(conn, id)?
+            .into_iter()
+            .map(|seg| {
+                let q = parse_criteria(&seg.criteria);
+                (seg, q)
+            })
+            .collect();
         let currency = crate::domain::settings::store_currency(conn)?;
         Ok(CardData {
             memberships,

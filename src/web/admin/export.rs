@@ -6,10 +6,10 @@ use actix_web::{HttpResponse, web};
 use futures_util::stream;
 use serde::Deserialize;
 
-use super::customers::{ListQuery, list_state};
 use crate::auth::Authorized;
 use crate::auth::extract::ViewCustomers;
 use crate::db::customer_list::{self, ListRow, Position};
+use crate::domain::customer_query::{ListQuery, list_state};
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::state::AppState;
