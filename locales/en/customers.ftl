@@ -229,3 +229,6 @@ error-segment-name-taken = A segment with this name already exists.
 error-segment-no-filter = Choose at least one filter before saving a segment.
 customers-found-many = More than { $n } customers
 customers-count-link = Count customers
+address-edit-title = Edit address
+flash-address-updated = Address saved.
+form-has-errors = Check the highlighted fields.

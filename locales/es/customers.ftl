@@ -229,3 +229,6 @@ error-segment-name-taken = Ya existe un segmento con este nombre.
 error-segment-no-filter = Elige al menos un filtro antes de guardar un segmento.
 customers-found-many = Más de { $n } clientes
 customers-count-link = Contar clientes
+address-edit-title = Editar dirección
+flash-address-updated = Dirección guardada.
+form-has-errors = Revisa los campos marcados.

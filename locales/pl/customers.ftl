@@ -234,3 +234,6 @@ error-segment-name-taken = Segment o tej nazwie już istnieje.
 error-segment-no-filter = Wybierz co najmniej jeden filtr przed zapisaniem segmentu.
 customers-found-many = Ponad { $n } klientów
 customers-count-link = Policz klientów
+address-edit-title = Edytuj adres
+flash-address-updated = Adres zapisany.
+form-has-errors = Popraw zaznaczone pola.

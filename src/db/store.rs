@@ -228,6 +228,37 @@ pub fn set_default_address(
     .execute(conn)
 }
 
+/// The editable fields of an address.
+#[derive(Debug, AsChangeset)]
+#[diesel(table_name = addresses, treat_none_as_null = true)]
+pub struct AddressChanges<'a> {
+    pub kind: &'a str,
+    pub full_name: &'a str,
+    pub line1: &'a str,
+    pub line2: Option<&'a str>,
+    pub postal_code: &'a str,
+    pub city: &'a str,
+    pub region: Option<&'a str>,
+    pub country: &'a str,
+    pub phone: Option<&'a str>,
+    pub is_default: bool,
+}
+
+pub fn update_address(
+    conn: &mut DbConn,
+    customer_id: i64,
+    address_id: i64,
+    changes: &AddressChanges<'_>,
+) -> QueryResult<usize> {
+    diesel::update(
+        addresses::table
+            .filter(addresses::customer_id.eq(customer_id))
+            .filter(addresses::id.eq(address_id)),
+    )
+    .set(changes)
+    .execute(conn)
+}
+
 pub fn delete_address(conn: &mut DbConn, customer_id: i64, address_id: i64) -> QueryResult<usize> {
     diesel::delete(
         addresses::table

@@ -360,14 +360,31 @@ fn text_field(
     Some(v.to_owned())
 }
 
-/// Adds an address; the first address, or one marked default, becomes the default of its kind
-/// and sets the customer's location.
-pub fn add_address(
-    conn: &mut DbConn,
-    actor: i64,
-    customer_id: i64,
-    input: &AddressInput,
-) -> Result<i64, CustomerError> {
+/// An address that passed validation.
+#[derive(Debug, Clone)]
+struct AddressFields {
+    kind: String,
+    full_name: String,
+    line1: String,
+    line2: Option<String>,
+    postal_code: String,
+    city: String,
+    region: Option<String>,
+    country: String,
+    phone: Option<String>,
+}
+
+impl AddressFields {
+    fn summary(&self) -> String {
+        format!(
+            "{}, {} {}, {}",
+            self.line1, self.postal_code, self.city, self.country
+        )
+    }
+}
+
+/// The one validation of the address form (adding and editing).
+fn validate_address(input: &AddressInput) -> Result<AddressFields, CustomerError> {
     let mut errors = FormErrors::new();
     let kind = match input.kind.as_str() {
         "shipping" | "billing" => input.kind.clone(),
@@ -387,13 +404,59 @@ pub fn add_address(
         errors.push(("country", "error-country-invalid"));
     }
     let phone = text_field(&mut errors, "address_phone", &input.phone, false, MAX_PHONE);
-    let (Some(full_name), Some(line1), Some(postal), Some(city)) = (full_name, line1, postal, city)
-    else {
-        return Err(CustomerError::Invalid(errors));
-    };
-    if !errors.is_empty() {
-        return Err(CustomerError::Invalid(errors));
+    match (full_name, line1, postal, city) {
+        (Some(full_name), Some(line1), Some(postal_code), Some(city)) if errors.is_empty() => {
+            Ok(AddressFields {
+                kind,
+                full_name,
+                line1,
+                line2,
+                postal_code,
+                city,
+                region,
+                country,
+                phone,
+            })
+        }
+        _ => Err(CustomerError::Invalid(errors)),
     }
+}
+
+/// The form of an existing address, to edit it.
+pub fn address_input(a: &AddressRow) -> AddressInput {
+    AddressInput {
+        kind: a.kind.clone(),
+        full_name: a.full_name.clone(),
+        line1: a.line1.clone(),
+        line2: a.line2.clone().unwrap_or_default(),
+        postal_code: a.postal_code.clone(),
+        city: a.city.clone(),
+        region: a.region.clone().unwrap_or_default(),
+        country: a.country.clone(),
+        phone: a.phone.clone().unwrap_or_default(),
+        is_default: a.is_default.then(|| "on".to_owned()),
+    }
+}
+
+/// Adds an address; the first address, or one marked default, becomes the default of its kind
+/// and sets the customer's location.
+pub fn add_address(
+    conn: &mut DbConn,
+    actor: i64,
+    customer_id: i64,
+    input: &AddressInput,
+) -> Result<i64, CustomerError> {
+    let AddressFields {
+        kind,
+        full_name,
+        line1,
+        line2,
+        postal_code: postal,
+        city,
+        region,
+        country,
+        phone,
+    } = validate_address(input)?;
     let now = Utc::now().naive_utc();
     write_tx(conn, |conn| {
         let customer = CustomerRow::find(conn, customer_id)?.ok_or(CustomerError::NotFound)?;
@@ -435,6 +498,79 @@ pub fn add_address(
             now,
         )?;
         Ok(id)
+    })
+}
+
+/// Saves an edited address. Marking it default takes the default from the other address of
+/// its kind; moving the default address to the other kind hands its old kind's default to the
+/// next address of that kind; an address alone of its kind is its default.
+pub fn update_address(
+    conn: &mut DbConn,
+    actor: i64,
+    customer_id: i64,
+    address_id: i64,
+    input: &AddressInput,
+) -> Result<(), CustomerError> {
+    let fields = validate_address(input)?;
+    let now = Utc::now().naive_utc();
+    write_tx(conn, |conn| {
+        let customer = CustomerRow::find(conn, customer_id)?.ok_or(CustomerError::NotFound)?;
+        if customer.anonymized_at.is_some() {
+            return Err(CustomerError::NotFound);
+        }
+        let existing = AddressRow::for_customer(conn, customer_id)?;
+        let Some(before) = existing.iter().find(|a| a.id == address_id) else {
+            return Err(CustomerError::NotFound);
+        };
+        let alone_of_kind = !existing
+            .iter()
+            .any(|a| a.id != address_id && a.kind == fields.kind);
+        let is_default = alone_of_kind
+            || input.is_default.is_some()
+            || (before.is_default && before.kind == fields.kind);
+        if is_default {
+            crate::db::store::clear_default_address(conn, customer_id, &fields.kind)?;
+        }
+        crate::db::store::update_address(
+            conn,
+            customer_id,
+            address_id,
+            &crate::db::store::AddressChanges {
+                kind: &fields.kind,
+                full_name: &fields.full_name,
+                line1: &fields.line1,
+                line2: fields.line2.as_deref(),
+                postal_code: &fields.postal_code,
+                city: &fields.city,
+                region: fields.region.as_deref(),
+                country: &fields.country,
+                phone: fields.phone.as_deref(),
+                is_default,
+            },
+        )?;
+        if before.is_default && before.kind != fields.kind {
+            if let Some(next) = existing
+                .iter()
+                .find(|a| a.id != address_id && a.kind == before.kind)
+            {
+                crate::db::store::set_default_address(conn, customer_id, next.id)?;
+            }
+        }
+        refresh_location(conn, customer_id)?;
+        audit::record(
+            conn,
+            Some(actor),
+            "address.update",
+            "customer",
+            Some(customer_id),
+            Some(format!(
+                "{}, {} {}, {}",
+                before.line1, before.postal_code, before.city, before.country
+            )),
+            Some(fields.summary()),
+            now,
+        )?;
+        Ok(())
     })
 }
 

@@ -61,6 +61,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::post().to(admin::customers::add_address),
         )
         .route(
+            "/customers/{id}/addresses/{address}/edit",
+            web::get().to(admin::customers::edit_address_form),
+        )
+        .route(
+            "/customers/{id}/addresses/{address}",
+            web::post().to(admin::customers::update_address),
+        )
+        .route(
             "/customers/{id}/addresses/{address}/delete",
             web::post().to(admin::customers::delete_address),
         )

@@ -331,6 +331,110 @@ async fn deleting_a_customer_with_orders_erases_personal_data_and_keeps_the_orde
 }
 
 #[actix_web::test]
+async fn an_address_is_edited_in_place_and_a_bad_edit_changes_nothing() {
+    let app = TestApp::spawn().await;
+    app.create_owner();
+    let id = customer(&app, "Zofia Wójcik", "zofia@example.pl", true);
+    let other = customer(&app, "Jan Kowalski", "jan@example.pl", true);
+    let c = Client::signed_in(&app, OWNER_EMAIL).await;
+    let base = format!("/customers/{id}/addresses");
+    c.get(&format!("/customers/{id}")).await;
+    c.post(
+        &base,
+        &[
+            ("kind", "shipping"),
+            ("address_name", "Zofia Wójcik"),
+            ("line1", "ul. Floriańska 3"),
+            ("postal_code", "31-019"),
+            ("city", "Kraków"),
+            ("country", "PL"),
+        ],
+    )
+    .await;
+    let address = app
+        .with_conn(|conn| AddressRow::for_customer(conn, id))
+        .unwrap()[0]
+        .id;
+    let card = c.get(&format!("/customers/{id}")).await;
+    card.assert_contains(&format!("href=\"{base}/{address}/edit\""));
+    let form = c.get(&format!("{base}/{address}/edit")).await;
+    assert_eq!(form.status, StatusCode::OK);
+    form.assert_contains("Editar dirección");
+    form.assert_contains("value=\"ul. Floriańska 3\"");
+
+    let fields = |city: &'static str, country: &'static str| {
+        vec![
+            ("kind", "shipping"),
+            ("address_name", "Zofia Wójcik"),
+            ("line1", "ul. Piotrkowska 10"),
+            ("postal_code", "90-001"),
+            ("city", city),
+            ("country", country),
+        ]
+    };
+    let saved = c
+        .post(&format!("{base}/{address}"), &fields("Łódź", "pl"))
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    c.get(saved.location().unwrap())
+        .await
+        .assert_contains("Dirección guardada.");
+    let row = app
+        .with_conn(|conn| AddressRow::for_customer(conn, id))
+        .unwrap();
+    assert_eq!(
+        (row[0].line1.as_str(), row[0].city.as_str()),
+        ("ul. Piotrkowska 10", "Łódź")
+    );
+    assert!(
+        row[0].is_default,
+        "the only shipping address stays the default"
+    );
+    assert_eq!(
+        find(&app, id).unwrap().city.as_deref(),
+        Some("Łódź"),
+        "the location follows"
+    );
+    c.get("/customers?q=%C5%82%C3%B3d%C5%BA")
+        .await
+        .assert_contains("Zofia Wójcik");
+
+    // A bad country: 422, the message, the typed values, and nothing saved.
+    let bad = c
+        .post(&format!("{base}/{address}"), &fields("Gdańsk", "Poland"))
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    bad.assert_contains("aria-invalid=\"true\"");
+    bad.assert_contains("value=\"Gdańsk\"");
+    assert_eq!(
+        app.with_conn(|conn| AddressRow::for_customer(conn, id))
+            .unwrap()[0]
+            .city,
+        "Łódź"
+    );
+    // Another customer's address is not found through this customer, and vice versa.
+    assert_eq!(
+        c.get(&format!("/customers/{other}/addresses/{address}/edit"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        c.post(
+            &format!("/customers/{other}/addresses/{address}"),
+            &fields("Gdańsk", "PL")
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+    let audit = app
+        .with_conn(|conn| AuditRow::for_entity_with_actor(conn, "customer", id, 10))
+        .unwrap();
+    assert!(audit.iter().any(|(a, _)| a.action == "address.update"));
+}
+
+#[actix_web::test]
 async fn addresses_are_added_set_default_and_deleted_and_give_the_customer_a_location() {
     let app = TestApp::spawn().await;
     app.create_owner();

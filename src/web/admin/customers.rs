@@ -831,6 +831,93 @@ pub async fn add_address(
     }
 }
 
+#[derive(Template)]
+#[template(path = "admin/customers/address_edit.html")]
+struct AddressEditPage {
+    ui: Ui,
+    customer_id: i64,
+    customer_name: String,
+    address_id: i64,
+    address: AddressInput,
+    errors: FieldErrors,
+}
+
+/// Loads what the address page shows: the customer's name and the address as a form.
+async fn address_page(
+    auth: &CurrentStaff,
+    state: &AppState,
+    id: i64,
+    address_id: i64,
+    typed: Option<AddressInput>,
+    errors: FieldErrors,
+) -> Result<AddressEditPage, AppError> {
+    let (name, stored) = db(state, move |conn| {
+        let c = CustomerRow::find(conn, id)?
+            .filter(|c| c.anonymized_at.is_none())
+            .ok_or(AppError::NotFound)?;
+        let a = AddressRow::for_customer(conn, id)?
+            .into_iter()
+            .find(|a| a.id == address_id)
+            .ok_or(AppError::NotFound)?;
+        Ok((c.full_name, a))
+    })
+    .await?;
+    let here = format!("/customers/{id}/addresses/{address_id}/edit");
+    Ok(AddressEditPage {
+        ui: Ui::staff(auth, Area::Customers, &here),
+        customer_id: id,
+        customer_name: name,
+        address_id,
+        address: typed.unwrap_or_else(|| customers::address_input(&stored)),
+        errors,
+    })
+}
+
+pub async fn edit_address_form(
+    auth: Authorized<EditCustomerContact>,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let (id, address_id) = path.into_inner();
+    ok(&address_page(&auth, &state, id, address_id, None, FieldErrors::default()).await?)
+}
+
+pub async fn update_address(
+    auth: Authorized<EditCustomerContact>,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64)>,
+    form: web::Form<AddressInput>,
+) -> Result<HttpResponse, AppError> {
+    let ((id, address_id), actor, input) = (path.into_inner(), auth.staff.id, form.into_inner());
+    let submitted = input.clone();
+    match db(&state, move |conn| {
+        Ok(customers::update_address(
+            conn, actor, id, address_id, &submitted,
+        ))
+    })
+    .await?
+    {
+        Ok(()) => {
+            auth.session
+                .flash(FlashKind::Success, "flash-address-updated");
+            Ok(see_other(&format!("/customers/{id}#addresses")))
+        }
+        Err(CustomerError::Invalid(errors)) => render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &address_page(
+                &auth,
+                &state,
+                id,
+                address_id,
+                Some(input),
+                FieldErrors(errors),
+            )
+            .await?,
+        ),
+        Err(e) => Err(domain_error(e)),
+    }
+}
+
 pub async fn delete_address(
     auth: Authorized<EditCustomerContact>,
     state: web::Data<AppState>,
