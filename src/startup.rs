@@ -101,14 +101,14 @@ fn server(
     state: web::Data<AppState>,
     config: &Config,
 ) -> anyhow::Result<Server> {
-    let store = DbSessionStore::new(state.pool.clone());
+    let idle =
+        time::Duration::seconds(i64::try_from(config.session_idle.as_secs()).unwrap_or(3600));
+    let store = DbSessionStore::new(state.pool.clone(), idle);
     // The cookie only carries a random session id (the state is on the server); the key signs
     // it. A per-process key is fine because the id alone is looked up in the database.
     let key = Key::generate();
     let cookie_name = session_cookie_name(config);
     let secure = config.secure_cookies;
-    let idle =
-        time::Duration::seconds(i64::try_from(config.session_idle.as_secs()).unwrap_or(3600));
     let workers = config.workers;
     let server = HttpServer::new(move || {
         let session = SessionMiddleware::builder(store.clone(), key.clone())
@@ -122,7 +122,8 @@ fn server(
             .session_lifecycle(
                 BrowserSession::default()
                     .state_ttl(idle)
-                    .state_ttl_extension_policy(TtlExtensionPolicy::OnEveryRequest),
+                    // The store extends the idle timeout itself when it reads a session.
+                    .state_ttl_extension_policy(TtlExtensionPolicy::OnStateChanges),
             )
             .build();
         App::new()

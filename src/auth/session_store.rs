@@ -18,14 +18,17 @@ use crate::db::sessions::SessionRow;
 
 type State = HashMap<String, String>;
 
+/// Sessions live in the database; the idle timeout is extended when a session is read, at
+/// most once a minute, so a page view costs one read and not a write.
 #[derive(Clone)]
 pub struct DbSessionStore {
     pool: Pool,
+    idle: Duration,
 }
 
 impl DbSessionStore {
-    pub fn new(pool: Pool) -> Self {
-        DbSessionStore { pool }
+    pub fn new(pool: Pool, idle: Duration) -> Self {
+        DbSessionStore { pool, idle }
     }
 }
 
@@ -68,8 +71,19 @@ where
 impl SessionStore for DbSessionStore {
     async fn load(&self, session_key: &SessionKey) -> Result<Option<State>, LoadError> {
         let id = key_hash(session_key.as_ref());
+        let expires = expiry(&self.idle);
+        // A minute of precision, or half the idle time when that is shorter.
+        let slack = chrono::Duration::seconds((self.idle.whole_seconds() / 2).clamp(0, 60));
         let raw = run(&self.pool, move |conn| {
-            Ok(SessionRow::load_live(conn, &id, Utc::now().naive_utc())?)
+            let found = SessionRow::load_live(conn, &id, Utc::now().naive_utc())?;
+            // Extend the idle timeout when it has aged by more than a minute: a durable
+            // write per page view would serialize every reader behind SQLite's write lock.
+            if let Some((_, current)) = &found {
+                if *current < expires - slack {
+                    SessionRow::touch(conn, &id, Utc::now().naive_utc(), expires)?;
+                }
+            }
+            Ok(found.map(|(state, _)| state))
         })
         .await
         .map_err(LoadError::Other)?;

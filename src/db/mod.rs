@@ -33,11 +33,11 @@ const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/po
 
 /// The pragmas every SQLite connection gets. `synchronous=FULL` because money must survive a
 /// power cut; `busy_timeout` so a writer waits for the lock instead of failing; reads through
-/// a memory map (up to 4 GiB, pages shared with the OS cache) instead of copying every page
+/// a memory map (up to 16 GiB, pages shared with the OS cache) instead of copying every page
 /// into each connection's own cache, which is what a list page of a million rows spends its
 /// time on.
 pub const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-     PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA mmap_size = 4294967296; \
+     PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA mmap_size = 17179869184; \
      PRAGMA cache_size = -16384;";
 
 /// A connection to either backend; queries written once run on both.

@@ -19,15 +19,16 @@ pub struct SessionRow {
 
 impl SessionRow {
     /// The state of a session that has not expired.
+    /// The state and expiry of a session that has not expired.
     pub fn load_live(
         conn: &mut DbConn,
         id: &str,
         now: NaiveDateTime,
-    ) -> QueryResult<Option<String>> {
+    ) -> QueryResult<Option<(String, NaiveDateTime)>> {
         sessions::table
             .find(id)
             .filter(sessions::expires_at.gt(now))
-            .select(sessions::state)
+            .select((sessions::state, sessions::expires_at))
             .first(conn)
             .optional()
     }
@@ -81,12 +82,12 @@ impl SessionRow {
         now: NaiveDateTime,
         expires_at: NaiveDateTime,
     ) -> QueryResult<usize> {
-        let stale = expires_at - chrono::Duration::seconds(60);
+        // Never revives an expired session, never shortens a live one.
         diesel::update(
             sessions::table
                 .find(id)
                 .filter(sessions::expires_at.gt(now))
-                .filter(sessions::expires_at.lt(stale)),
+                .filter(sessions::expires_at.lt(expires_at)),
         )
         .set(sessions::expires_at.eq(expires_at))
         .execute(conn)
