@@ -91,6 +91,14 @@ fn used_keys() -> BTreeSet<String> {
             used.insert(format!("audit-{}", c[1].replace('.', "-")));
         }
     }
+    // Store credit movements are audited as `credit.<kind>` on the customer (`format!`ed).
+    for kind in ["grant", "spend", "reversal", "refund", "void", "expiry"] {
+        used.insert(format!("audit-credit-{kind}"));
+        used.insert(format!("credit-kind-{kind}"));
+    }
+    for reason in ["return", "exchange", "compensation", "other"] {
+        used.insert(format!("credit-reason-{reason}"));
+    }
     used
 }
 
@@ -139,6 +147,10 @@ fn every_used_key_resolves_to_text_at_run_time() {
                     ("date", "d".into()),
                     ("number", "1001".into()),
                     ("currency", "EUR".into()),
+                    ("amount", "1 €".into()),
+                    ("balance", "1 €".into()),
+                    ("due", "1 €".into()),
+                    ("max", "1 €".into()),
                 ],
             );
             assert_ne!(text, key, "{key} in {lang:?} did not resolve");

@@ -232,3 +232,4 @@ customers-count-link = Count customers
 address-edit-title = Edit address
 flash-address-updated = Address saved.
 form-has-errors = Check the highlighted fields.
+audit-address-update = Address changed

@@ -232,3 +232,4 @@ customers-count-link = Contar clientes
 address-edit-title = Editar dirección
 flash-address-updated = Dirección guardada.
 form-has-errors = Revisa los campos marcados.
+audit-address-update = Dirección modificada

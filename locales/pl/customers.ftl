@@ -237,3 +237,4 @@ customers-count-link = Policz klientów
 address-edit-title = Edytuj adres
 flash-address-updated = Adres zapisany.
 form-has-errors = Popraw zaznaczone pola.
+audit-address-update = Adres zmieniony

@@ -8,3 +8,9 @@ pub mod session_store;
 
 pub use extract::{Authorized, CurrentStaff, PublicLang};
 pub use session::{AppSession, FlashKind};
+
+/// A random 32-character token (idempotency keys of forms, and the like).
+pub fn random_token() -> String {
+    use rand::distr::{Alphanumeric, SampleString};
+    Alphanumeric.sample_string(&mut rand::rng(), 32)
+}

@@ -60,6 +60,8 @@ pub struct Filter {
     /// Customers who ordered at least twice.
     pub repeat_buyers: bool,
     pub newsletter: Option<bool>,
+    /// Customers with store credit left (in the store currency).
+    pub has_credit: bool,
     /// Exact city, compared case-insensitively.
     pub city: Option<String>,
     pub last_order_from: Option<NaiveDate>,
@@ -170,6 +172,9 @@ fn filtered<'a>(f: &'a Filter, key: SortKey, backend: Backend) -> Boxed<'a> {
     }
     if f.repeat_buyers {
         q = q.filter(customers::order_count.ge(2));
+    }
+    if f.has_credit {
+        q = q.filter(customers::credit_cents.gt(0));
     }
     if let Some(n) = f.newsletter {
         q = q.filter(customers::newsletter.eq(n));

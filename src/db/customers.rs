@@ -28,6 +28,8 @@ pub struct CustomerRow {
     pub last_order_at: Option<NaiveDateTime>,
     pub last_order_status: Option<String>,
     pub last_payment_method: Option<String>,
+    /// Store credit left, in the store currency (kept by `domain::credit`).
+    pub credit_cents: i64,
 }
 
 /// The contact fields staff edit.

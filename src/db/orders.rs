@@ -21,6 +21,10 @@ pub struct OrderRow {
     pub total_cents: i64,
     pub placed_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// What store credit paid of the total (net of reversals).
+    pub credit_paid_cents: i64,
+    /// What has been refunded from the order into store credit.
+    pub credit_refunded_cents: i64,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

@@ -76,6 +76,7 @@ diesel::table! {
         last_order_status -> Nullable<Text>,
         last_payment_method -> Nullable<Text>,
         search_text -> Text,
+        credit_cents -> BigInt,
     }
 }
 
@@ -160,6 +161,8 @@ diesel::table! {
         total_cents -> BigInt,
         placed_at -> Timestamp,
         updated_at -> Timestamp,
+        credit_paid_cents -> BigInt,
+        credit_refunded_cents -> BigInt,
     }
 }
 
@@ -185,6 +188,69 @@ diesel::table! {
         created_by -> Nullable<BigInt>,
         created_at -> Timestamp,
         member_count -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    credit_reasons (id) {
+        id -> BigInt,
+        code -> Nullable<Text>,
+        name -> Nullable<Text>,
+        name_key -> Nullable<Text>,
+        active -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    credit_accounts (customer_id, currency) {
+        customer_id -> BigInt,
+        currency -> Text,
+        balance_cents -> BigInt,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    credit_lots (id) {
+        id -> BigInt,
+        customer_id -> BigInt,
+        currency -> Text,
+        amount_cents -> BigInt,
+        remaining_cents -> BigInt,
+        reason_id -> BigInt,
+        note -> Nullable<Text>,
+        expires_at -> Nullable<Timestamp>,
+        order_id -> Nullable<BigInt>,
+        granted_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        voided_at -> Nullable<Timestamp>,
+        expired_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    credit_entries (id) {
+        id -> BigInt,
+        customer_id -> BigInt,
+        currency -> Text,
+        kind -> Text,
+        amount_cents -> BigInt,
+        balance_after_cents -> BigInt,
+        lot_id -> Nullable<BigInt>,
+        order_id -> Nullable<BigInt>,
+        reverses_id -> Nullable<BigInt>,
+        idempotency_key -> Nullable<Text>,
+        actor_staff_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    credit_spend_parts (entry_id, lot_id) {
+        entry_id -> BigInt,
+        lot_id -> BigInt,
+        amount_cents -> BigInt,
     }
 }
 
@@ -224,4 +290,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     customer_tags,
     order_status_history,
     segments,
+    counters,
+    credit_reasons,
+    credit_accounts,
+    credit_lots,
+    credit_entries,
+    credit_spend_parts,
 );

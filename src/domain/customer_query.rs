@@ -27,6 +27,8 @@ pub struct ListQuery {
     pub spent_max: Option<String>,
     pub repeat: Option<String>,
     pub newsletter: Option<String>,
+    /// "yes": customers with store credit.
+    pub credit: Option<String>,
     pub city: Option<String>,
     pub last_order_from: Option<String>,
     pub last_order_to: Option<String>,
@@ -128,6 +130,7 @@ pub fn list_state(q: &ListQuery) -> ListState {
         spent_min: parse_money(&q.spent_min, &mut errors),
         spent_max: parse_money(&q.spent_max, &mut errors),
         repeat_buyers: non_empty(&q.repeat).is_some(),
+        has_credit: non_empty(&q.credit) == Some("yes"),
         newsletter: match non_empty(&q.newsletter) {
             Some("yes") => Some(true),
             Some("no") => Some(false),
@@ -166,7 +169,7 @@ pub fn list_state(q: &ListQuery) -> ListState {
 }
 
 /// The list's filter parameters, in the order they appear in URLs (and segment criteria).
-pub const FILTER_PARAMS: [&str; 15] = [
+pub const FILTER_PARAMS: [&str; 16] = [
     "q",
     "type",
     "tag",
@@ -182,6 +185,7 @@ pub const FILTER_PARAMS: [&str; 15] = [
     "last_order_to",
     "repeat",
     "newsletter",
+    "credit",
 ];
 
 /// The value of one list parameter, if set.
@@ -202,6 +206,7 @@ pub fn param<'a>(q: &'a ListQuery, name: &str) -> Option<&'a str> {
         "last_order_to" => &q.last_order_to,
         "repeat" => &q.repeat,
         "newsletter" => &q.newsletter,
+        "credit" => &q.credit,
         "sort" => &q.sort,
         "dir" => &q.dir,
         _ => return None,

@@ -1,6 +1,7 @@
 //! Business rules. Domain functions take a connection and validated input and hold no HTTP.
 
 pub mod audit;
+pub mod credit;
 pub mod customer_query;
 pub mod customers;
 pub mod dashboard;

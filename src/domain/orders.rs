@@ -29,6 +29,8 @@ pub enum OrderError {
     InvalidStatus,
     #[error(transparent)]
     Db(#[from] diesel::result::Error),
+    #[error(transparent)]
+    Credit(#[from] crate::domain::credit::CreditError),
 }
 
 /// Recomputes the figures kept on the customer row from the customer's orders.
@@ -129,6 +131,10 @@ pub fn change_status(
             return Ok(());
         }
         q::set_status(conn, order_id, status, now)?;
+        if status == "cancelled" {
+            // Store credit spent on the order goes back to the customer.
+            crate::domain::credit::reverse_order(conn, Some(actor), order_id)?;
+        }
         q::insert_history(
             conn,
             order_id,

@@ -96,6 +96,47 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/customers/{id}/tags/{tag}/delete",
             web::post().to(admin::customers::remove_tag),
         )
+        .route(
+            "/customers/{id}/credit",
+            web::get().to(admin::credit::panel),
+        )
+        .route(
+            "/customers/{id}/credit",
+            web::post().to(admin::credit::grant),
+        )
+        .route(
+            "/customers/{id}/credit/lots/{lot}/void",
+            web::get().to(admin::credit::void_form),
+        )
+        .route(
+            "/customers/{id}/credit/lots/{lot}/void",
+            web::post().to(admin::credit::void),
+        )
+        .route(
+            "/settings/store-credit",
+            web::get().to(admin::credit::settings_form),
+        )
+        .route(
+            "/settings/store-credit",
+            web::post().to(admin::credit::save_settings),
+        )
+        .route(
+            "/settings/store-credit/reasons",
+            web::post().to(admin::credit::add_reason),
+        )
+        .route(
+            "/settings/store-credit/reasons/{id}/toggle",
+            web::post().to(admin::credit::toggle_reason),
+        )
+        .route("/store-credit", web::get().to(admin::credit::liability))
+        .route(
+            "/orders/{id}/credit",
+            web::post().to(admin::orders::apply_credit),
+        )
+        .route(
+            "/orders/{id}/refund-credit",
+            web::post().to(admin::orders::refund_credit),
+        )
         .route("/orders", web::get().to(admin::orders::list))
         .route("/orders/{id}", web::get().to(admin::orders::show))
         .route(

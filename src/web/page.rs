@@ -48,6 +48,7 @@ pub enum Area {
     Dashboard,
     Customers,
     Orders,
+    Credit,
     Staff,
     Settings,
     Account,
@@ -75,6 +76,13 @@ const NAV: &[(Area, &str, &str, &str, Permission)] = &[
         "/orders",
         "shopping-bag",
         Permission::ViewCustomers,
+    ),
+    (
+        Area::Credit,
+        "nav-credit",
+        "/store-credit",
+        "wallet",
+        Permission::ManageMoney,
     ),
     (
         Area::Staff,
@@ -137,6 +145,19 @@ impl Ui {
     /// A message with one text argument.
     pub fn ts(&self, key: &str, name: &'static str, value: &str) -> String {
         self.lang.t_args(key, &[(name, Arg::from(value))])
+    }
+
+    /// A message with two text arguments.
+    pub fn t_args2(
+        &self,
+        key: &str,
+        name: &'static str,
+        value: &str,
+        name2: &'static str,
+        value2: &str,
+    ) -> String {
+        self.lang
+            .t_args(key, &[(name, Arg::from(value)), (name2, Arg::from(value2))])
     }
 
     /// A message with a count: `$count` selects the plural form, `$n` shows the number

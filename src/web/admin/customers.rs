@@ -325,6 +325,7 @@ pub(crate) fn filter_label(name: &str, value: &str, tags: &[TagRow], lang: Lang)
         "last_order_from" => arg("chip-last-order-from", value),
         "last_order_to" => arg("chip-last-order-to", value),
         "repeat" => lang.t("filter-repeat"),
+        "credit" if value == "yes" => lang.t("chip-credit"),
         "newsletter" if value == "yes" => lang.t("chip-newsletter-yes"),
         "newsletter" if value == "no" => lang.t("chip-newsletter-no"),
         _ => return None,
@@ -394,6 +395,9 @@ struct CardPage {
     can_edit: bool,
     can_manage: bool,
     segments: Vec<Membership>,
+    /// Store credit balance in the store currency.
+    credit_balance: i64,
+    currency: String,
 }
 
 /// A segment this customer is in, and why: each criterion with the customer's own value.
@@ -406,6 +410,7 @@ pub struct Membership {
 }
 
 struct CardData {
+    credit_balance: i64,
     memberships: Vec<(crate::db::segments::SegmentRow, ListQuery)>,
     currency: String,
     c: CustomerRow,
@@ -465,6 +470,7 @@ async fn card_data(state: &AppState, id: i64) -> Result<CardData, AppError> {
             .collect();
         let currency = crate::domain::settings::store_currency(conn)?;
         Ok(CardData {
+            credit_balance: crate::db::credit::balance(conn, id, &currency)?,
             memberships,
             currency,
             c,
@@ -502,6 +508,7 @@ fn fact(name: &str, c: &CustomerRow, tags: &[TagRow], currency: &str, ui: &Ui) -
         "last_order_from" | "last_order_to" => {
             c.last_order_at.map(|d| ui.date(&d)).unwrap_or_default()
         }
+        "credit" => ui.money(c.credit_cents, currency),
         "newsletter" => ui.t(if c.newsletter {
             "filter-newsletter-yes"
         } else {
@@ -539,6 +546,8 @@ fn card_page(
     CardPage {
         ui,
         segments,
+        credit_balance: d.credit_balance,
+        currency: d.currency.clone(),
         c: d.c,
         figures: d.figures,
         addresses: d.addresses,

@@ -1,6 +1,7 @@
 //! The staff admin areas, one module each.
 
 pub mod account;
+pub mod credit;
 pub mod customers;
 pub mod dashboard;
 pub mod export;

@@ -5,15 +5,18 @@ use askama::Template;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Deserialize;
 
-use crate::auth::extract::{ManageCustomers, ViewCustomers};
-use crate::auth::{Authorized, FlashKind};
+use actix_web::http::StatusCode;
+
+use crate::auth::extract::{ManageCustomers, ManageMoney, ViewCustomers};
+use crate::auth::{Authorized, CurrentStaff, FlashKind};
+use crate::domain::credit::{self, CreditError};
 use crate::db::customers::CustomerRow;
 use crate::db::orders::{self, HistoryRow, LineRow, OrderFilter, OrderListRow, OrderRow};
 use crate::domain::orders::{self as domain, OrderError, STATUSES};
 use crate::domain::staff::Permission;
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::web::page::{Area, Ui, ok, see_other};
+use crate::web::page::{Area, Ui, ok, render, see_other};
 
 const PAGE_SIZE: i64 = 50;
 const CURSOR_TIME: &str = "%Y-%m-%dT%H:%M:%S%.f";
@@ -126,6 +129,80 @@ struct ShowPage {
     history: Vec<HistoryRow>,
     statuses: [&'static str; 5],
     can_change: bool,
+    can_money: bool,
+    /// The customer's store credit balance and whether it can pay orders.
+    credit_balance: i64,
+    credit_enabled: bool,
+    /// A fresh idempotency key for the "apply credit" form: a double submit spends once.
+    credit_key: String,
+    /// The form that was refused, with its message.
+    credit_form: CreditForm,
+    credit_error: Option<(&'static str, &'static str)>,
+}
+
+impl ShowPage {
+    /// What is left to pay with credit.
+    fn due(&self) -> i64 {
+        self.o.total_cents - self.o.credit_paid_cents
+    }
+
+    /// What can still be refunded into store credit.
+    fn refundable(&self) -> i64 {
+        self.o.total_cents - self.o.credit_refunded_cents
+    }
+}
+
+/// The credit forms of the order page as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct CreditForm {
+    #[serde(default)]
+    pub amount: String,
+    #[serde(default)]
+    pub idempotency_key: String,
+}
+
+async fn show_page(
+    auth: &CurrentStaff,
+    state: &AppState,
+    id: i64,
+    credit_form: CreditForm,
+    credit_error: Option<(&'static str, &'static str)>,
+) -> Result<ShowPage, AppError> {
+    let pool = state.pool.clone();
+    let (o, customer, lines, history, balance, enabled) =
+        web::block(move || -> Result<_, AppError> {
+            let mut conn = pool.get()?;
+            let o = orders::find(&mut conn, id)?.ok_or(AppError::NotFound)?;
+            let customer =
+                CustomerRow::find(&mut conn, o.customer_id)?.ok_or(AppError::NotFound)?;
+            Ok((
+                orders::lines(&mut conn, id)?,
+                orders::history(&mut conn, id)?,
+                credit::balance(&mut conn, o.customer_id)?,
+                credit::settings(&mut conn)?.enabled,
+                o,
+                customer,
+            ))
+        })
+        .await?
+        .map(|(lines, history, balance, enabled, o, customer)| {
+            (o, customer, lines, history, balance, enabled)
+        })?;
+    Ok(ShowPage {
+        ui: Ui::staff(auth, Area::Orders, &format!("/orders/{id}")),
+        o,
+        customer,
+        lines,
+        history,
+        statuses: STATUSES,
+        can_change: auth.can(Permission::ManageCustomers),
+        can_money: auth.can(Permission::ManageMoney),
+        credit_balance: balance,
+        credit_enabled: enabled,
+        credit_key: crate::auth::random_token(),
+        credit_form,
+        credit_error,
+    })
 }
 
 pub async fn show(
@@ -133,29 +210,91 @@ pub async fn show(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let id = id.into_inner();
+    ok(&show_page(&auth, &state, id.into_inner(), CreditForm::default(), None).await?)
+}
+
+/// A refused credit movement: the order page again with the message next to its form.
+async fn refused(
+    auth: &CurrentStaff,
+    state: &AppState,
+    id: i64,
+    form: CreditForm,
+    which: &'static str,
+    e: CreditError,
+) -> Result<HttpResponse, AppError> {
+    match e {
+        CreditError::NotFound => Err(AppError::NotFound),
+        CreditError::Db(e) => Err(e.into()),
+        e => render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &show_page(auth, state, id, form, Some((which, e.message()))).await?,
+        ),
+    }
+}
+
+/// Staff apply the customer's store credit to an unpaid order (a phone order), choosing the
+/// amount. The form's idempotency key makes a double submit spend once.
+pub async fn apply_credit(
+    auth: Authorized<ManageMoney>,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<CreditForm>,
+) -> Result<HttpResponse, AppError> {
+    let (id, actor, input) = (id.into_inner(), auth.staff.id, form.into_inner());
+    let amount = match credit::parse_amount(&input.amount) {
+        Ok(a) => a,
+        Err(key) => {
+            return refused(
+                &auth,
+                &state,
+                id,
+                input,
+                "apply",
+                CreditError::Invalid(vec![("amount", key)]),
+            )
+            .await;
+        }
+    };
+    let key = input.idempotency_key.clone();
     let pool = state.pool.clone();
-    let (o, customer, lines, history) = web::block(move || -> Result<_, AppError> {
+    let result = web::block(move || -> Result<_, AppError> {
         let mut conn = pool.get()?;
-        let o = orders::find(&mut conn, id)?.ok_or(AppError::NotFound)?;
-        let customer = CustomerRow::find(&mut conn, o.customer_id)?.ok_or(AppError::NotFound)?;
-        Ok((
-            o,
-            customer,
-            orders::lines(&mut conn, id)?,
-            orders::history(&mut conn, id)?,
-        ))
+        Ok(credit::spend(&mut conn, Some(actor), id, amount, &key))
     })
     .await??;
-    ok(&ShowPage {
-        ui: Ui::staff(&auth, Area::Orders, &format!("/orders/{id}")),
-        o,
-        customer,
-        lines,
-        history,
-        statuses: STATUSES,
-        can_change: auth.can(Permission::ManageCustomers),
+    match result {
+        Ok(_) => {
+            auth.session
+                .flash(FlashKind::Success, "flash-credit-applied");
+            Ok(see_other(&format!("/orders/{id}")))
+        }
+        Err(e) => refused(&auth, &state, id, input, "apply", e).await,
+    }
+}
+
+/// Refunds part of a paid order into the customer's store credit.
+pub async fn refund_credit(
+    auth: Authorized<ManageMoney>,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<CreditForm>,
+) -> Result<HttpResponse, AppError> {
+    let (id, actor, input) = (id.into_inner(), auth.staff.id, form.into_inner());
+    let amount = input.amount.clone();
+    let pool = state.pool.clone();
+    let result = web::block(move || -> Result<_, AppError> {
+        let mut conn = pool.get()?;
+        Ok(credit::refund(&mut conn, actor, id, &amount))
     })
+    .await??;
+    match result {
+        Ok(_) => {
+            auth.session
+                .flash(FlashKind::Success, "flash-credit-refunded");
+            Ok(see_other(&format!("/orders/{id}")))
+        }
+        Err(e) => refused(&auth, &state, id, input, "refund", e).await,
+    }
 }
 
 #[derive(Deserialize)]
@@ -185,6 +324,7 @@ pub async fn change_status(
         }
         Err(OrderError::NotFound) => return Err(AppError::NotFound),
         Err(OrderError::Db(e)) => return Err(e.into()),
+        Err(OrderError::Credit(e)) => return Err(AppError::Internal(e.into())),
     }
     Ok(see_other(&format!("/orders/{id}")))
 }
