@@ -90,9 +90,38 @@ impl Application {
         self.pool.clone()
     }
 
-    /// Serves until SIGINT/SIGTERM, then finishes the requests in flight.
+    /// Serves until SIGINT/SIGTERM, then finishes the requests in flight. Background work
+    /// (expiring store credit) runs alongside while the server does.
     pub async fn run(self) -> std::io::Result<()> {
-        self.server.await
+        let worker = actix_web::rt::spawn(expiry_worker(self.pool.clone()));
+        let result = self.server.await;
+        worker.abort();
+        result
+    }
+}
+
+/// Once a minute, expires the store credit whose date has passed. Several servers may run it
+/// at once: each lot is emptied by a guarded update, so only one of them writes its entry.
+async fn expiry_worker(pool: Pool) {
+    let mut tick = actix_web::rt::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        tick.tick().await;
+        let pool = pool.clone();
+        let done = web::block(move || -> anyhow::Result<usize> {
+            let mut conn = pool.get()?;
+            Ok(crate::domain::credit::expire_due(
+                &mut conn,
+                None,
+                chrono::Utc::now().naive_utc(),
+            )?)
+        })
+        .await;
+        match done {
+            Ok(Ok(0)) => {}
+            Ok(Ok(n)) => tracing::info!(lots = n, "store credit expired"),
+            Ok(Err(e)) => tracing::warn!("expiring store credit failed: {e:#}"),
+            Err(e) => tracing::warn!("expiring store credit failed: {e}"),
+        }
     }
 }
 

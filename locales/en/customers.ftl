@@ -233,3 +233,7 @@ address-edit-title = Edit address
 flash-address-updated = Address saved.
 form-has-errors = Check the highlighted fields.
 audit-address-update = Address changed
+customer-orders-all = { $count ->
+    [one] See the order
+   *[other] See all { $n } orders
+}

@@ -233,3 +233,7 @@ address-edit-title = Editar dirección
 flash-address-updated = Dirección guardada.
 form-has-errors = Revisa los campos marcados.
 audit-address-update = Dirección modificada
+customer-orders-all = { $count ->
+    [one] Ver el pedido
+   *[other] Ver los { $n } pedidos
+}

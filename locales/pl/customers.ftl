@@ -238,3 +238,8 @@ address-edit-title = Edytuj adres
 flash-address-updated = Adres zapisany.
 form-has-errors = Popraw zaznaczone pola.
 audit-address-update = Adres zmieniony
+customer-orders-all = { $count ->
+    [one] Zobacz zamówienie
+    [few] Zobacz wszystkie { $n } zamówienia
+   *[other] Zobacz wszystkie { $n } zamówień
+}

@@ -409,27 +409,29 @@ pub fn void(
         if lot.remaining_cents == 0 {
             return Err(CreditError::Order("credit-error-nothing-left"));
         }
-        take_lot(conn, &lot, "void", Some(actor), now)?;
+        if !take_lot(conn, &lot, "void", Some(actor), now)? {
+            return Err(CreditError::Order("credit-error-nothing-left"));
+        }
         Ok(lot.remaining_cents)
     })
 }
 
-/// Empties a lot by a void or an expiry entry.
+/// Empties a lot by a void or an expiry entry; false when the lot changed since it was read
+/// (another server expired it first), in which case nothing is written.
 fn take_lot(
     conn: &mut DbConn,
     lot: &LotRow,
     kind: &str,
     actor: Option<i64>,
     now: NaiveDateTime,
-) -> Result<(), CreditError> {
+) -> Result<bool, CreditError> {
     let (voided, expired) = if kind == "void" {
         (Some(now), None)
     } else {
         (None, Some(now))
     };
     if !LotRow::empty(conn, lot.id, lot.remaining_cents, voided, expired)? {
-        // Changed since it was read: impossible inside our write transaction.
-        return Err(CreditError::Db(diesel::result::Error::RollbackTransaction));
+        return Ok(false);
     }
     post(
         conn,
@@ -446,7 +448,7 @@ fn take_lot(
             now,
         },
     )?;
-    Ok(())
+    Ok(true)
 }
 
 /// Expires what is left of lots whose expiry has passed (one customer's, or up to `limit` of
@@ -464,11 +466,13 @@ fn expire_in_tx(
     customer_id: Option<i64>,
     now: NaiveDateTime,
 ) -> Result<usize, CreditError> {
-    let due = LotRow::due(conn, customer_id, now, 500)?;
-    for lot in &due {
-        take_lot(conn, lot, "expiry", None, now)?;
+    let mut expired = 0;
+    for lot in LotRow::due(conn, customer_id, now, 500)? {
+        if take_lot(conn, &lot, "expiry", None, now)? {
+            expired += 1;
+        }
     }
-    Ok(due.len())
+    Ok(expired)
 }
 
 /// What a spend did.

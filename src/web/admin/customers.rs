@@ -23,6 +23,8 @@ use crate::state::AppState;
 use crate::web::page::{Area, FieldErrors, Ui, ok, render, see_other};
 
 const PAGE_SIZE: i64 = 50;
+/// Orders shown on the customer card (and in its timeline).
+const CARD_ORDERS: i64 = 25;
 
 async fn db<T: Send + 'static>(
     state: &AppState,
@@ -431,7 +433,9 @@ async fn card_data(state: &AppState, id: i64) -> Result<CardData, AppError> {
         let notes = NoteRow::for_customer(conn, id)?;
         let tags = TagRow::for_customer(conn, id)?;
         let all_tags = TagRow::all(conn)?;
-        let recent = orders::for_customer(conn, id, 100)?;
+        // The card shows the latest orders; the full history is the order list filtered by
+        // this customer (linked from the section).
+        let recent = orders::for_customer(conn, id, CARD_ORDERS)?;
         let ids: Vec<i64> = recent.iter().take(25).map(|o| o.id).collect();
         let mut lines = orders::lines_of(conn, &ids)?;
         let changes = crate::db::audit::AuditRow::for_entity_with_actor(conn, "customer", id, 50)?;
