@@ -54,6 +54,10 @@ struct Scenario {
     path: String,
     /// Whether the card's throughput target applies.
     card: bool,
+    /// A form to POST (the session's CSRF token is added), instead of a GET.
+    form: Option<String>,
+    /// The status a correct answer has (200 for pages, 303 for a form that was accepted).
+    expect: u16,
 }
 
 /// What one scenario measured.
@@ -91,7 +95,11 @@ pub fn run(config: Config, opts: &Options) -> Result<()> {
     ensure_bench_segment(conn)?;
     drop(pool);
 
-    let mut scenarios = scenarios(&surname, card_id, card_orders);
+    let reason_id = crate::db::credit::ReasonRow::all(conn)?
+        .first()
+        .map(|r| r.id)
+        .context("no store credit reason")?;
+    let mut scenarios = scenarios(&surname, card_id, card_orders, reason_id);
     if let Some(only) = &opts.only {
         scenarios.retain(|s| s.label.contains(only.as_str()));
     }
@@ -114,6 +122,7 @@ pub fn run(config: Config, opts: &Options) -> Result<()> {
     let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
 
     let cookie = sign_in(addr, &password)?;
+    let csrf = csrf_token(addr, &cookie)?;
 
     println!(
         "clientela bench: {} ({}), {} customers, {} orders",
@@ -155,15 +164,18 @@ pub fn run(config: Config, opts: &Options) -> Result<()> {
         "scenario", "req/s", "p50 ms", "p99 ms", "max ms", "requests", "non-200", "failed", "KiB"
     );
     for s in &scenarios {
-        let request = get_request(port, &s.path, &cookie);
+        let request = match &s.form {
+            None => get_request(port, &s.path, &cookie),
+            Some(form) => post_request(port, &s.path, &cookie, &format!("{form}&csrf_token={csrf}")),
+        };
         // One answer first: a page that does not answer 200 at all is reported at once.
         let mut probe = Conn::open(addr)?;
         let status = probe.send(&request)?.status;
         drop(probe);
-        if status != 200 {
+        if status != s.expect {
             eprintln!("bench: {} answered {status} before measuring", s.path);
         }
-        let m = measure(addr, Arc::from(request), opts)?;
+        let m = measure(addr, Arc::from(request), s.expect, opts)?;
         println!(
             "{:<44} {:>9.1} {:>8.2} {:>8.2} {:>8.2} {:>9} {:>7} {:>6} {:>6.1}  {}",
             s.label,
@@ -230,9 +242,15 @@ fn database_label(database_url: &str) -> String {
     }
 }
 
-fn scenarios(surname: &str, card_id: i64, card_orders: i64) -> Vec<Scenario> {
+fn scenarios(surname: &str, card_id: i64, card_orders: i64, reason_id: i64) -> Vec<Scenario> {
     let q: String = url::form_urlencoded::byte_serialize(surname.as_bytes()).collect();
-    let s = |label: String, path: String, card: bool| Scenario { label, path, card };
+    let s = |label: String, path: String, card: bool| Scenario {
+        label,
+        path,
+        card,
+        form: None,
+        expect: 200,
+    };
     vec![
         s("list: first page".into(), "/customers".into(), false),
         s(
@@ -258,6 +276,19 @@ fn scenarios(surname: &str, card_id: i64, card_orders: i64) -> Vec<Scenario> {
             format!("/customers?{BENCH_SEGMENT_CRITERIA}"),
             false,
         ),
+        // Store credit: the customer's panel, and granting 1.00 (a durable write each).
+        s(
+            "credit panel".into(),
+            format!("/customers/{card_id}/credit"),
+            false,
+        ),
+        Scenario {
+            label: "credit: grant 1,00 (POST, write)".into(),
+            path: format!("/customers/{card_id}/credit"),
+            card: false,
+            form: Some(format!("amount=1&reason={reason_id}&expires_on=&note=bench")),
+            expect: 303,
+        },
         // What the list page fetches after it is shown for a filter that is not a segment.
         s(
             format!("count after the page: search \"{surname}\""),
@@ -578,6 +609,16 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
 
+fn post_request(port: u16, path: &str, cookie: &str, form: &str) -> Vec<u8> {
+    format!(
+        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUser-Agent: clientela-bench\r\n\
+         Cookie: {cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+         Content-Length: {}\r\n\r\n{form}",
+        form.len()
+    )
+    .into_bytes()
+}
+
 fn get_request(port: u16, path: &str, cookie: &str) -> Vec<u8> {
     format!(
         "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUser-Agent: clientela-bench\r\n\
@@ -593,6 +634,17 @@ fn session_cookie(reply: &Reply) -> Option<String> {
         .iter()
         .find(|c| c.starts_with("clientela="))
         .cloned()
+}
+
+/// The CSRF token of a signed-in session, read from a page's forms.
+fn csrf_token(addr: SocketAddr, cookie: &str) -> Result<String> {
+    let mut conn = Conn::open(addr)?;
+    let page = conn.send(&get_request(addr.port(), "/customers", cookie))?;
+    let html = String::from_utf8_lossy(&page.body);
+    html.split_once("name=\"csrf_token\" value=\"")
+        .and_then(|(_, rest)| rest.split_once('"'))
+        .map(|(token, _)| token.to_owned())
+        .context("no csrf_token on /customers")
 }
 
 /// Signs in as the bench account the way a browser does: the login page for a session and
@@ -661,7 +713,13 @@ struct ClientOutcome {
 /// when it finishes at or after `measure_from` — also one started during the warm-up, so a
 /// page slower than the warm-up is still measured — and the request in flight at `end` is
 /// waited for and counted, so slow pages are never left out of the figures.
-fn client(addr: SocketAddr, request: &[u8], measure_from: Instant, end: Instant) -> ClientOutcome {
+fn client(
+    addr: SocketAddr,
+    request: &[u8],
+    expect: u16,
+    measure_from: Instant,
+    end: Instant,
+) -> ClientOutcome {
     let mut out = ClientOutcome::default();
     let mut conn: Option<Conn> = None;
     loop {
@@ -693,7 +751,7 @@ fn client(addr: SocketAddr, request: &[u8], measure_from: Instant, end: Instant)
                     let micros = finished.duration_since(started).as_micros();
                     out.latencies
                         .push(u32::try_from(micros).unwrap_or(u32::MAX));
-                    if reply.status != 200 {
+                    if reply.status != expect {
                         out.non_200 += 1;
                     }
                     out.body_bytes += reply.body.len() as u64;
@@ -716,7 +774,7 @@ fn client(addr: SocketAddr, request: &[u8], measure_from: Instant, end: Instant)
 }
 
 /// Runs `opts.connections` clients on `request` and summarises what they measured.
-fn measure(addr: SocketAddr, request: Arc<[u8]>, opts: &Options) -> Result<Measured> {
+fn measure(addr: SocketAddr, request: Arc<[u8]>, expect: u16, opts: &Options) -> Result<Measured> {
     let start = Instant::now();
     let measure_from = start + opts.warmup;
     let end = measure_from + opts.duration;
@@ -725,7 +783,7 @@ fn measure(addr: SocketAddr, request: Arc<[u8]>, opts: &Options) -> Result<Measu
             let request = Arc::clone(&request);
             std::thread::Builder::new()
                 .name(format!("bench-client-{i}"))
-                .spawn(move || client(addr, &request, measure_from, end))
+                .spawn(move || client(addr, &request, expect, measure_from, end))
         })
         .collect::<io::Result<Vec<_>>>()?;
     let mut latencies = Vec::new();

@@ -189,12 +189,20 @@ where
     F: FnOnce(&mut DbConn) -> Result<T, E>,
     E: From<diesel::result::Error>,
 {
-    match conn {
+    // Writers of this process queue on a mutex before they take SQLite's write lock: a
+    // writer that finds the lock taken otherwise sleeps in SQLite's busy handler (1 ms, 2 ms,
+    // … up to 100 ms a try), which under many writers gives seconds of tail latency. Other
+    // processes still meet `busy_timeout`.
+    let _writer = match conn {
         DbConn::Sqlite(c) => {
+            let guard = SQLITE_WRITER
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
+            guard
         }
         DbConn::Pg(_) => return conn.transaction(f),
-    }
+    };
     let result = f(conn);
     if let DbConn::Sqlite(c) = conn {
         match result {
@@ -215,6 +223,9 @@ where
 }
 
 /// The backend of a live connection.
+/// The one SQLite writer of this process at a time (see [`write_tx`]).
+static SQLITE_WRITER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 pub fn backend_of(conn: &DbConn) -> Backend {
     match conn {
         DbConn::Sqlite(_) => Backend::Sqlite,

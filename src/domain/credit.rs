@@ -403,9 +403,12 @@ pub fn void(
 ) -> Result<i64, CreditError> {
     let now = Utc::now().naive_utc();
     write_tx(conn, |conn| {
-        let lot = LotRow::find(conn, lot_id)?
+        let found = LotRow::find(conn, lot_id)?
             .filter(|l| l.customer_id == customer_id)
             .ok_or(CreditError::NotFound)?;
+        // Read it again under the account lock, so a spend committed meanwhile is seen.
+        q::lock_account(conn, customer_id, &found.currency, now)?;
+        let lot = LotRow::find(conn, lot_id)?.ok_or(CreditError::NotFound)?;
         if lot.remaining_cents == 0 {
             return Err(CreditError::Order("credit-error-nothing-left"));
         }
@@ -430,6 +433,8 @@ fn take_lot(
     } else {
         (None, Some(now))
     };
+    // The account first, as every movement takes it, then the lot: no lock cycle with a spend.
+    q::lock_account(conn, lot.customer_id, &lot.currency, now)?;
     if !LotRow::empty(conn, lot.id, lot.remaining_cents, voided, expired)? {
         return Ok(false);
     }

@@ -278,7 +278,10 @@ pub fn delete(conn: &mut DbConn, actor: i64, id: i64) -> Result<Deleted, Custome
         if before.anonymized_at.is_some() {
             return Err(CustomerError::NotFound);
         }
-        let has_orders = !crate::db::orders::for_customer(conn, id, 1)?.is_empty();
+        // Orders and store credit history are kept for the books: such a customer is
+        // anonymized, never removed.
+        let has_orders = !crate::db::orders::for_customer(conn, id, 1)?.is_empty()
+            || !crate::db::credit::EntryRow::for_customer(conn, id, 1)?.is_empty();
         let seen = Seen::before(conn, id)?;
         let outcome = if has_orders {
             AddressRow::delete_for_customer(conn, id)?;

@@ -11,6 +11,7 @@
 #[allow(clippy::expect_used, clippy::unwrap_used)]
 #[path = "../common/mod.rs"]
 mod common;
+mod credit;
 mod customers;
 mod harness;
 

@@ -10,6 +10,7 @@ mod client;
 
 mod access;
 mod auth;
+mod credit;
 mod credit_model;
 mod customers;
 mod languages;
