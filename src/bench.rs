@@ -166,7 +166,9 @@ pub fn run(config: Config, opts: &Options) -> Result<()> {
     for s in &scenarios {
         let request = match &s.form {
             None => get_request(port, &s.path, &cookie),
-            Some(form) => post_request(port, &s.path, &cookie, &format!("{form}&csrf_token={csrf}")),
+            Some(form) => {
+                post_request(port, &s.path, &cookie, &format!("{form}&csrf_token={csrf}"))
+            }
         };
         // One answer first: a page that does not answer 200 at all is reported at once.
         let mut probe = Conn::open(addr)?;
@@ -286,7 +288,9 @@ fn scenarios(surname: &str, card_id: i64, card_orders: i64, reason_id: i64) -> V
             label: "credit: grant 1,00 (POST, write)".into(),
             path: format!("/customers/{card_id}/credit"),
             card: false,
-            form: Some(format!("amount=1&reason={reason_id}&expires_on=&note=bench")),
+            form: Some(format!(
+                "amount=1&reason={reason_id}&expires_on=&note=bench"
+            )),
             expect: 303,
         },
         // What the list page fetches after it is shown for a filter that is not a segment.

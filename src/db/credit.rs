@@ -210,11 +210,12 @@ impl LotRow {
             .optional()
     }
 
-    /// Every lot of a customer, newest first.
+    /// The newest 200 lots of a customer, newest first.
     pub fn for_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<Vec<LotRow>> {
         credit_lots::table
             .filter(credit_lots::customer_id.eq(customer_id))
             .order(credit_lots::id.desc())
+            .limit(200)
             .select(LotRow::as_select())
             .load(conn)
     }
@@ -298,7 +299,13 @@ impl LotRow {
 
     /// The sum of what is left in a customer's lots of a currency (equals the balance).
     pub fn remaining_sum(conn: &mut DbConn, customer_id: i64, currency: &str) -> QueryResult<i64> {
-        customer_sum(conn, "credit_lots", "remaining_cents", customer_id, currency)
+        customer_sum(
+            conn,
+            "credit_lots",
+            "remaining_cents",
+            customer_id,
+            currency,
+        )
     }
 }
 
@@ -394,26 +401,58 @@ impl EntryRow {
 
     /// The sum of a customer's ledger in a currency (equals the balance).
     pub fn ledger_sum(conn: &mut DbConn, customer_id: i64, currency: &str) -> QueryResult<i64> {
-        customer_sum(conn, "credit_entries", "amount_cents", customer_id, currency)
+        customer_sum(
+            conn,
+            "credit_entries",
+            "amount_cents",
+            customer_id,
+            currency,
+        )
     }
 
-    /// Net movement per day up to `until` (exclusive) in a currency: what the liability chart
-    /// adds up.
+    /// Net movement per day up to `until` (exclusive) in a currency, oldest first: what the
+    /// liability chart adds up. Summed by the database, one row a day.
     pub fn daily_totals(
         conn: &mut DbConn,
         currency: &str,
         until: NaiveDateTime,
-    ) -> QueryResult<Vec<(NaiveDateTime, i64)>> {
-        credit_entries::table
-            .filter(credit_entries::currency.eq(currency))
-            .filter(credit_entries::created_at.lt(until))
-            .order(credit_entries::created_at.asc())
-            .select((credit_entries::created_at, credit_entries::amount_cents))
-            .load(conn)
+    ) -> QueryResult<Vec<(chrono::NaiveDate, i64)>> {
+        #[derive(QueryableByName)]
+        struct Day {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            day: String,
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            total: i64,
+        }
+        let day = match super::backend_of(conn) {
+            super::Backend::Sqlite => "date(created_at)",
+            super::Backend::Postgres => "to_char(created_at, 'YYYY-MM-DD')",
+        };
+        let rows: Vec<Day> = diesel::sql_query(format!(
+            "SELECT {day} AS day, CAST(SUM(amount_cents) AS BIGINT) AS total \
+             FROM credit_entries WHERE currency = $1 AND created_at < $2 \
+             GROUP BY {day} ORDER BY {day}"
+        ))
+        .bind::<diesel::sql_types::Text, _>(currency)
+        .bind::<diesel::sql_types::Timestamp, _>(until)
+        .load(conn)?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| {
+                chrono::NaiveDate::parse_from_str(&r.day, "%Y-%m-%d")
+                    .ok()
+                    .map(|d| (d, r.total))
+            })
+            .collect())
     }
 }
 
-pub fn insert_part(conn: &mut DbConn, entry_id: i64, lot_id: i64, amount: i64) -> QueryResult<usize> {
+pub fn insert_part(
+    conn: &mut DbConn,
+    entry_id: i64,
+    lot_id: i64,
+    amount: i64,
+) -> QueryResult<usize> {
     diesel::insert_into(credit_spend_parts::table)
         .values((
             credit_spend_parts::entry_id.eq(entry_id),

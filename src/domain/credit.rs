@@ -335,7 +335,10 @@ pub fn grant(
     if note.chars().count() > MAX_NOTE {
         errors.push(("note", "error-too-long"));
     }
-    if note.chars().any(|c| c.is_control() && c != '\n' && c != '\r') {
+    if note
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r')
+    {
         errors.push(("note", "error-invalid-characters"));
     }
     let now = Utc::now().naive_utc();
@@ -389,7 +392,11 @@ pub fn grant(
 /// The expiry date a new grant is offered by default (settings), as YYYY-MM-DD.
 pub fn default_expiry(s: &Settings, today: NaiveDate) -> String {
     s.default_expiry_days
-        .map(|d| (today + Duration::days(i64::from(d))).format("%Y-%m-%d").to_string())
+        .map(|d| {
+            (today + Duration::days(i64::from(d)))
+                .format("%Y-%m-%d")
+                .to_string()
+        })
         .unwrap_or_default()
 }
 
@@ -592,7 +599,11 @@ pub fn spend(
 /// Gives back every spend on an order that has not been reversed (the order was cancelled):
 /// to the lots it came from; a part whose lot has expired meanwhile expires again at once.
 /// Call inside the order's write transaction. Returns the amount given back.
-pub fn reverse_order(conn: &mut DbConn, actor: Option<i64>, order_id: i64) -> Result<i64, CreditError> {
+pub fn reverse_order(
+    conn: &mut DbConn,
+    actor: Option<i64>,
+    order_id: i64,
+) -> Result<i64, CreditError> {
     let now = Utc::now().naive_utc();
     let mut total = 0;
     for spend in EntryRow::open_spends(conn, order_id)? {
@@ -636,7 +647,8 @@ pub fn refund(
     order_id: i64,
     amount_input: &str,
 ) -> Result<i64, CreditError> {
-    let amount = parse_amount(amount_input).map_err(|e| CreditError::Invalid(vec![("amount", e)]))?;
+    let amount =
+        parse_amount(amount_input).map_err(|e| CreditError::Invalid(vec![("amount", e)]))?;
     let now = Utc::now().naive_utc();
     write_tx(conn, |conn| {
         let order = crate::db::orders::find(conn, order_id)?.ok_or(CreditError::NotFound)?;
@@ -707,24 +719,18 @@ pub fn sums(conn: &mut DbConn, customer_id: i64) -> QueryResult<(i64, i64, i64)>
 
 /// Outstanding store credit at the end of each day from the first movement up to `until`
 /// (inclusive), in the store currency: the liability over time.
-pub fn liability_by_day(
-    conn: &mut DbConn,
-    until: NaiveDate,
-) -> QueryResult<Vec<(NaiveDate, i64)>> {
+pub fn liability_by_day(conn: &mut DbConn, until: NaiveDate) -> QueryResult<Vec<(NaiveDate, i64)>> {
     let currency = crate::domain::settings::store_currency(conn)?;
     let end = until
         .succ_opt()
         .and_then(|d| d.and_hms_opt(0, 0, 0))
         .unwrap_or(NaiveDateTime::MAX);
-    let rows = EntryRow::daily_totals(conn, &currency, end)?;
-    let mut out: Vec<(NaiveDate, i64)> = Vec::new();
     let mut running = 0;
-    for (at, amount) in rows {
-        running += amount;
-        match out.last_mut() {
-            Some((d, v)) if *d == at.date() => *v = running,
-            _ => out.push((at.date(), running)),
-        }
-    }
-    Ok(out)
+    Ok(EntryRow::daily_totals(conn, &currency, end)?
+        .into_iter()
+        .map(|(day, amount)| {
+            running += amount;
+            (day, running)
+        })
+        .collect())
 }

@@ -82,6 +82,7 @@ async fn segment_counts_equal_a_full_count_after_every_kind_of_customer_change()
         "spent_min=100",
         "spent_max=50",
         "type=registered&orders_min=1&spent_min=100",
+        "credit=yes",
     ];
     app.with_conn(|conn| {
         for (i, c) in criteria.iter().enumerate() {
@@ -132,6 +133,47 @@ async fn segment_counts_equal_a_full_count_after_every_kind_of_customer_change()
     assert_counts_match(&app, "placing orders");
     app.with_conn(|conn| orders::change_status(conn, owner, first, "cancelled").unwrap());
     assert_counts_match(&app, "cancelling an order");
+
+    // Store credit moves the "has store credit" segment.
+    let reason = app.with_conn(|conn| clientela::db::credit::ReasonRow::all(conn).unwrap()[0].id);
+    let lot = app.with_conn(|conn| {
+        clientela::domain::credit::grant(
+            conn,
+            owner,
+            jan,
+            &clientela::domain::credit::GrantInput {
+                amount: "10".into(),
+                reason: reason.to_string(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+    });
+    assert_counts_match(&app, "granting store credit");
+    app.with_conn(|conn| clientela::domain::credit::void(conn, owner, jan, lot).unwrap());
+    assert_counts_match(&app, "voiding store credit");
+    app.with_conn(|conn| {
+        clientela::domain::credit::grant(
+            conn,
+            owner,
+            ola,
+            &clientela::domain::credit::GrantInput {
+                amount: "3,50".into(),
+                reason: reason.to_string(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+    });
+    let c0 = Client::signed_in(&app, OWNER_EMAIL).await;
+    let with_credit = c0.get("/customers?credit=yes").await;
+    with_credit.assert_contains(&format!("data-customer=\"{ola}\""));
+    assert!(
+        !with_credit
+            .body
+            .contains(&format!("data-customer=\"{jan}\""))
+    );
+    with_credit.assert_contains("Con crédito de tienda");
 
     // Through the pages as well: a customer created and deleted with the forms.
     let c = Client::signed_in(&app, OWNER_EMAIL).await;

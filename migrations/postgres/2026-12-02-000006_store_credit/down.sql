@@ -1,3 +1,4 @@
+DROP INDEX audit_log_entity_id;
 ALTER TABLE orders DROP COLUMN credit_refunded_cents;
 ALTER TABLE orders DROP COLUMN credit_paid_cents;
 DROP INDEX customers_credit;

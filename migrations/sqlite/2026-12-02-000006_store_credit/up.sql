@@ -81,3 +81,5 @@ CREATE INDEX customers_credit ON customers(credit_cents, id) WHERE credit_cents 
 -- What an order received from store credit (net of reversals) and refunded into it.
 ALTER TABLE orders ADD COLUMN credit_paid_cents BIGINT NOT NULL DEFAULT 0 CHECK (credit_paid_cents >= 0);
 ALTER TABLE orders ADD COLUMN credit_refunded_cents BIGINT NOT NULL DEFAULT 0 CHECK (credit_refunded_cents >= 0);
+-- A customer's timeline reads the newest audit entries about them.
+CREATE INDEX audit_log_entity_id ON audit_log(entity, entity_id, id);

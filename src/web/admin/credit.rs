@@ -133,7 +133,11 @@ fn panel_page(
     form: Option<GrantInput>,
     errors: FieldErrors,
 ) -> PanelPage {
-    let ui = Ui::staff(auth, Area::Customers, &format!("/customers/{}/credit", d.c.id));
+    let ui = Ui::staff(
+        auth,
+        Area::Customers,
+        &format!("/customers/{}/credit", d.c.id),
+    );
     let by_id: HashMap<i64, String> = d
         .reasons
         .iter()
@@ -187,7 +191,10 @@ pub async fn grant(
 ) -> Result<HttpResponse, AppError> {
     let (id, actor, input) = (id.into_inner(), auth.staff.id, form.into_inner());
     let submitted = input.clone();
-    let result = db(&state, move |conn| Ok(credit::grant(conn, actor, id, &submitted))).await?;
+    let result = db(&state, move |conn| {
+        Ok(credit::grant(conn, actor, id, &submitted))
+    })
+    .await?;
     match result {
         Ok(_) => {
             auth.session.flash(FlashKind::Success, "flash-credit-added");
@@ -353,7 +360,14 @@ pub async fn save_settings(
         }
         Err(CreditError::Invalid(errors)) => render(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &settings_page(&auth, &state, Some(input), String::new(), FieldErrors(errors)).await?,
+            &settings_page(
+                &auth,
+                &state,
+                Some(input),
+                String::new(),
+                FieldErrors(errors),
+            )
+            .await?,
         ),
         Err(e) => Err(fatal(e)),
     }
@@ -372,7 +386,10 @@ pub async fn add_reason(
 ) -> Result<HttpResponse, AppError> {
     let (actor, name) = (auth.staff.id, form.into_inner().reason_name);
     let typed = name.clone();
-    let result = db(&state, move |conn| Ok(credit::add_reason(conn, actor, &typed))).await?;
+    let result = db(&state, move |conn| {
+        Ok(credit::add_reason(conn, actor, &typed))
+    })
+    .await?;
     match result {
         Ok(_) => {
             auth.session
@@ -502,7 +519,11 @@ pub async fn liability(
             ChartPoint {
                 x,
                 y,
-                label: format!("{}: {}", ui.date(&d.and_time(chrono::NaiveTime::MIN)), ui.money(*v, &currency)),
+                label: format!(
+                    "{}: {}",
+                    ui.date(&d.and_time(chrono::NaiveTime::MIN)),
+                    ui.money(*v, &currency)
+                ),
             }
         })
         .collect();

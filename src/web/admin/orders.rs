@@ -9,9 +9,9 @@ use actix_web::http::StatusCode;
 
 use crate::auth::extract::{ManageCustomers, ManageMoney, ViewCustomers};
 use crate::auth::{Authorized, CurrentStaff, FlashKind};
-use crate::domain::credit::{self, CreditError};
 use crate::db::customers::CustomerRow;
 use crate::db::orders::{self, HistoryRow, LineRow, OrderFilter, OrderListRow, OrderRow};
+use crate::domain::credit::{self, CreditError};
 use crate::domain::orders::{self as domain, OrderError, STATUSES};
 use crate::domain::staff::Permission;
 use crate::error::AppError;
