@@ -326,6 +326,9 @@ pub struct EntryRow {
     pub created_at: NaiveDateTime,
 }
 
+/// A ledger entry with the acting staff member's name and the order's number.
+pub type HistoryEntry = (EntryRow, Option<String>, Option<String>);
+
 #[derive(Debug, Insertable)]
 #[diesel(table_name = credit_entries)]
 pub struct NewEntry<'a> {
@@ -359,12 +362,13 @@ impl EntryRow {
             .optional()
     }
 
-    /// A customer's history, newest first, with the name of the staff member who acted.
+    /// A customer's history, newest first, with the name of the staff member who acted and the
+    /// number of the order it concerns.
     pub fn for_customer(
         conn: &mut DbConn,
         customer_id: i64,
         limit: i64,
-    ) -> QueryResult<Vec<(EntryRow, Option<String>, Option<String>)>> {
+    ) -> QueryResult<Vec<HistoryEntry>> {
         credit_entries::table
             .left_join(staff::table.on(staff::id.nullable().eq(credit_entries::actor_staff_id)))
             .left_join(orders::table.on(orders::id.nullable().eq(credit_entries::order_id)))

@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use crate::auth::extract::{ManageMoney, ViewCustomers};
 use crate::auth::{Authorized, CurrentStaff, FlashKind};
-use crate::db::credit::{EntryRow, LotRow, ReasonRow};
+use crate::db::credit::{EntryRow, HistoryEntry, LotRow, ReasonRow};
 use crate::db::customers::CustomerRow;
 use crate::domain::credit::{self, CreditError, GrantInput, Settings, SettingsInput};
 use crate::domain::staff::Permission;
@@ -89,7 +89,7 @@ struct PanelPage {
     currency: String,
     settings: Settings,
     lots: Vec<LotView>,
-    history: Vec<(EntryRow, Option<String>, Option<String>)>,
+    history: Vec<HistoryEntry>,
     reasons: Vec<ReasonView>,
     form: GrantInput,
     errors: FieldErrors,
@@ -102,7 +102,7 @@ struct PanelData {
     currency: String,
     settings: Settings,
     lots: Vec<LotRow>,
-    history: Vec<(EntryRow, Option<String>, Option<String>)>,
+    history: Vec<HistoryEntry>,
     reasons: Vec<ReasonRow>,
     staff: HashMap<i64, String>,
 }
