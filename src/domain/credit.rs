@@ -522,11 +522,14 @@ pub fn spend(
     }
     let now = Utc::now().naive_utc();
     write_tx(conn, |conn| {
-        let order = crate::db::orders::find(conn, order_id)?.ok_or(CreditError::NotFound)?;
         // Locks in the order every movement takes them (order, then account), so concurrent
-        // spends, refunds and cancellations queue instead of deadlocking; once both are held
+        // spends, refunds and cancellations queue instead of deadlocking. The order is read
+        // under its lock, so a cancellation committed meanwhile is seen; once both are held
         // the replay check below sees every committed spend.
-        q::lock_order(conn, order_id)?;
+        if !q::lock_order(conn, order_id)? {
+            return Err(CreditError::NotFound);
+        }
+        let order = crate::db::orders::find(conn, order_id)?.ok_or(CreditError::NotFound)?;
         q::lock_account(conn, order.customer_id, &order.currency, now)?;
         if let Some(done) = EntryRow::by_key(conn, order.customer_id, key)? {
             return if done.kind == "spend"
@@ -651,6 +654,10 @@ pub fn refund(
         parse_amount(amount_input).map_err(|e| CreditError::Invalid(vec![("amount", e)]))?;
     let now = Utc::now().naive_utc();
     write_tx(conn, |conn| {
+        // Read under the order's lock: a cancellation committed meanwhile is seen.
+        if !q::lock_order(conn, order_id)? {
+            return Err(CreditError::NotFound);
+        }
         let order = crate::db::orders::find(conn, order_id)?.ok_or(CreditError::NotFound)?;
         if order.status == "cancelled" || order.status == "pending" {
             return Err(CreditError::Order("credit-error-order-not-refundable"));
