@@ -99,7 +99,15 @@ pub fn run(config: Config, opts: &Options) -> Result<()> {
         .first()
         .map(|r| r.id)
         .context("no store credit reason")?;
-    let mut scenarios = scenarios(&surname, card_id, card_orders, reason_id);
+    let (credit_id, grant_id) = credit_customers(conn, card_id, reason_id)?;
+    let mut scenarios = scenarios(
+        &surname,
+        card_id,
+        card_orders,
+        reason_id,
+        credit_id,
+        grant_id,
+    );
     if let Some(only) = &opts.only {
         scenarios.retain(|s| s.label.contains(only.as_str()));
     }
@@ -244,7 +252,14 @@ fn database_label(database_url: &str) -> String {
     }
 }
 
-fn scenarios(surname: &str, card_id: i64, card_orders: i64, reason_id: i64) -> Vec<Scenario> {
+fn scenarios(
+    surname: &str,
+    card_id: i64,
+    card_orders: i64,
+    reason_id: i64,
+    credit_id: i64,
+    grant_id: i64,
+) -> Vec<Scenario> {
     let q: String = url::form_urlencoded::byte_serialize(surname.as_bytes()).collect();
     let s = |label: String, path: String, card: bool| Scenario {
         label,
@@ -278,15 +293,16 @@ fn scenarios(surname: &str, card_id: i64, card_orders: i64, reason_id: i64) -> V
             format!("/customers?{BENCH_SEGMENT_CRITERIA}"),
             false,
         ),
-        // Store credit: the customer's panel, and granting 1.00 (a durable write each).
+        // Store credit: the panel of a customer with a few credits, and granting 1.00 (a
+        // durable write each) to another customer, so repeated runs do not grow the panel.
         s(
             "credit panel".into(),
-            format!("/customers/{card_id}/credit"),
+            format!("/customers/{credit_id}/credit"),
             false,
         ),
         Scenario {
             label: "credit: grant 1,00 (POST, write)".into(),
-            path: format!("/customers/{card_id}/credit"),
+            path: format!("/customers/{grant_id}/credit"),
             card: false,
             form: Some(format!(
                 "amount=1&reason={reason_id}&expires_on=&note=bench"
@@ -403,6 +419,37 @@ fn common_surname(conn: &mut DbConn) -> Result<String> {
         .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
         .map(|(word, _)| word)
         .context("no customer has a surname to search for")
+}
+
+/// The customer whose credit panel is measured (the card's customer, given three credits
+/// through the domain if it has none) and the one the grants of the benchmark go to (the
+/// lowest other id).
+fn credit_customers(conn: &mut DbConn, card_id: i64, reason_id: i64) -> Result<(i64, i64)> {
+    if crate::db::credit::LotRow::for_customer(conn, card_id)?.is_empty() {
+        let staff =
+            StaffRow::find_by_email(conn, BENCH_EMAIL)?.context("the bench account is missing")?;
+        for amount in ["25", "10,50", "4,99"] {
+            crate::domain::credit::grant(
+                conn,
+                staff.id,
+                card_id,
+                &crate::domain::credit::GrantInput {
+                    amount: amount.to_owned(),
+                    reason: reason_id.to_string(),
+                    expires_on: String::new(),
+                    note: "bench".to_owned(),
+                },
+            )
+            .map_err(|e| anyhow::anyhow!("granting the bench credit: {e}"))?;
+        }
+    }
+    let grant_id: i64 = customers::table
+        .filter(customers::id.ne(card_id))
+        .filter(customers::anonymized_at.is_null())
+        .order(customers::id.asc())
+        .select(customers::id)
+        .first(conn)?;
+    Ok((card_id, grant_id))
 }
 
 /// The customer whose order count is closest to 50 (the lowest id among equals).
