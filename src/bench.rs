@@ -164,7 +164,12 @@ pub fn run(config: Config, opts: &Options) -> Result<()> {
     );
     println!();
     for s in &scenarios {
-        println!("  {:<44} GET {}", s.label, s.path);
+        println!(
+            "  {:<44} {} {}",
+            s.label,
+            if s.form.is_some() { "POST" } else { "GET" },
+            s.path
+        );
     }
     println!();
     println!(
