@@ -237,3 +237,4 @@ customer-orders-all = { $count ->
     [one] See the order
    *[other] See all { $n } orders
 }
+customer-delete-anonymize-credit = This customer has a store credit history. It is kept for your books, but the customer's personal data is erased:

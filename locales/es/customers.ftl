@@ -237,3 +237,4 @@ customer-orders-all = { $count ->
     [one] Ver el pedido
    *[other] Ver los { $n } pedidos
 }
+customer-delete-anonymize-credit = Este cliente tiene historial de créditos de tienda. El historial se conserva para tu contabilidad, pero se borran los datos personales del cliente:

@@ -243,3 +243,4 @@ customer-orders-all = { $count ->
     [few] Zobacz wszystkie { $n } zamówienia
    *[other] Zobacz wszystkie { $n } zamówień
 }
+customer-delete-anonymize-credit = Ten klient ma historię kredytu sklepowego. Historia zostaje zachowana do księgowości, ale dane osobowe klienta zostaną usunięte:

@@ -1415,3 +1415,23 @@ async fn an_order_cancelled_while_a_credit_movement_waits_for_it_takes_no_credit
     assert_eq!(count_kind(&app, id, "refund"), 0);
     assert_eq!(assert_sums(&app, id), 5000);
 }
+
+#[actix_web::test]
+async fn deleting_a_customer_with_store_credit_history_anonymizes_them_and_keeps_the_ledger() {
+    let app = TestApp::spawn().await;
+    let owner = app.create_owner();
+    let id = customer(&app, "Marta Ruiz", "marta@example.es", true);
+    grant(&app, owner, id, "15");
+    let c = Client::signed_in(&app, OWNER_EMAIL).await;
+    let ask = c.get(&format!("/customers/{id}/delete")).await;
+    ask.assert_contains("Este cliente tiene historial de créditos de tienda.");
+    let done = c.post(&format!("/customers/{id}/delete"), &[]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    let row = app
+        .with_conn(|conn| clientela::db::customers::CustomerRow::find(conn, id))
+        .unwrap()
+        .expect("the customer row is kept");
+    assert!(row.anonymized_at.is_some(), "anonymized, not removed");
+    assert_eq!(entries(&app, id).len(), 1, "the ledger is kept");
+    assert_eq!(assert_sums(&app, id), 1500);
+}

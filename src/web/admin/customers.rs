@@ -757,6 +757,8 @@ struct DeletePage {
     orders: i64,
     addresses: usize,
     notes: usize,
+    /// Store credit history is kept like orders: the customer is anonymized.
+    credit_history: bool,
 }
 
 pub async fn delete_form(
@@ -765,12 +767,13 @@ pub async fn delete_form(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let (c, addresses, notes) = db(&state, move |conn| {
+    let (c, addresses, notes, credit_history) = db(&state, move |conn| {
         let c = CustomerRow::find(conn, id)?.ok_or(AppError::NotFound)?;
         Ok((
             c,
             AddressRow::for_customer(conn, id)?.len(),
             NoteRow::for_customer(conn, id)?.len(),
+            !crate::db::credit::EntryRow::for_customer(conn, id, 1)?.is_empty(),
         ))
     })
     .await?;
@@ -784,6 +787,7 @@ pub async fn delete_form(
         orders,
         addresses,
         notes,
+        credit_history,
     })
 }
 
