@@ -65,10 +65,22 @@ pub fn lines(conn: &mut DbConn, order_id: i64) -> QueryResult<Vec<LineRow>> {
         .load(conn)
 }
 
-/// The lines of several orders at once (the customer timeline).
-pub fn lines_of(conn: &mut DbConn, order_ids: &[i64]) -> QueryResult<Vec<LineRow>> {
+/// The lines of a customer's orders placed at or after the order (`placed_at`, `id`) in the
+/// (placed_at, id) order: the lines of the newest orders in one cacheable statement.
+pub fn lines_since(
+    conn: &mut DbConn,
+    customer_id: i64,
+    placed_at: NaiveDateTime,
+    id: i64,
+) -> QueryResult<Vec<LineRow>> {
     order_lines::table
-        .filter(order_lines::order_id.eq_any(order_ids))
+        .inner_join(orders::table)
+        .filter(orders::customer_id.eq(customer_id))
+        .filter(
+            orders::placed_at
+                .gt(placed_at)
+                .or(orders::placed_at.eq(placed_at).and(orders::id.ge(id))),
+        )
         .order((order_lines::order_id.asc(), order_lines::id.asc()))
         .select(LineRow::as_select())
         .load(conn)
@@ -184,19 +196,37 @@ pub struct CurrencyFigures {
     pub last_order_at: Option<NaiveDateTime>,
 }
 
-/// Per-currency figures of a customer's orders that were not cancelled, computed live.
+/// Per-currency figures of a customer's orders that were not cancelled, computed live. Added
+/// up here from one cacheable statement (a raw aggregate would be prepared on every card view).
 pub fn figures_by_currency(
     conn: &mut DbConn,
     customer_id: i64,
 ) -> QueryResult<Vec<CurrencyFigures>> {
-    diesel::sql_query(
-        "SELECT currency, CAST(COUNT(*) AS BIGINT) AS orders, \
-         CAST(COALESCE(SUM(total_cents), 0) AS BIGINT) AS spent_cents, \
-         MIN(placed_at) AS first_order_at, MAX(placed_at) AS last_order_at \
-         FROM orders WHERE customer_id = $1 AND status <> 'cancelled' GROUP BY currency ORDER BY currency",
-    )
-    .bind::<BigInt, _>(customer_id)
-    .load(conn)
+    let rows: Vec<(String, i64, NaiveDateTime)> = orders::table
+        .filter(orders::customer_id.eq(customer_id))
+        .filter(orders::status.ne("cancelled"))
+        .select((orders::currency, orders::total_cents, orders::placed_at))
+        .load(conn)?;
+    let mut out: Vec<CurrencyFigures> = Vec::new();
+    for (currency, total, at) in rows {
+        match out.iter_mut().find(|f| f.currency == currency) {
+            Some(f) => {
+                f.orders += 1;
+                f.spent_cents += total;
+                f.first_order_at = f.first_order_at.min(Some(at));
+                f.last_order_at = f.last_order_at.max(Some(at));
+            }
+            None => out.push(CurrencyFigures {
+                currency,
+                orders: 1,
+                spent_cents: total,
+                first_order_at: Some(at),
+                last_order_at: Some(at),
+            }),
+        }
+    }
+    out.sort_by(|a, b| a.currency.cmp(&b.currency));
+    Ok(out)
 }
 
 /// The order list's filters.

@@ -25,6 +25,8 @@ use crate::web::page::{Area, FieldErrors, Ui, ok, render, see_other};
 const PAGE_SIZE: i64 = 50;
 /// Orders shown on the customer card (and in its timeline).
 const CARD_ORDERS: i64 = 25;
+/// Orders shown with their products in the card's timeline.
+const TIMELINE_ORDERS: usize = 10;
 
 async fn db<T: Send + 'static>(
     state: &AppState,
@@ -436,12 +438,16 @@ async fn card_data(state: &AppState, id: i64) -> Result<CardData, AppError> {
         // The card shows the latest orders; the full history is the order list filtered by
         // this customer (linked from the section).
         let recent = orders::for_customer(conn, id, CARD_ORDERS)?;
-        let ids: Vec<i64> = recent.iter().take(25).map(|o| o.id).collect();
-        let mut lines = orders::lines_of(conn, &ids)?;
+        // The timeline lists the products of the newest orders.
+        let detailed = recent.iter().take(TIMELINE_ORDERS).last();
+        let mut lines = match detailed {
+            Some(o) => orders::lines_since(conn, id, o.placed_at, o.id)?,
+            None => Vec::new(),
+        };
         let changes = crate::db::audit::AuditRow::for_entity_with_actor(conn, "customer", id, 50)?;
         let mut timeline: Vec<TimelineItem> = recent
             .iter()
-            .take(25)
+            .take(TIMELINE_ORDERS)
             .map(|o| {
                 let (mine, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut lines)
                     .into_iter()
