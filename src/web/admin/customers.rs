@@ -439,7 +439,7 @@ async fn card_data(state: &AppState, id: i64) -> Result<CardData, AppError> {
         // this customer (linked from the section).
         let recent = orders::for_customer(conn, id, CARD_ORDERS)?;
         // The timeline lists the products of the newest orders.
-        let detailed = recent.iter().take(TIMELINE_ORDERS).last();
+        let detailed = recent[..recent.len().min(TIMELINE_ORDERS)].last();
         let mut lines = match detailed {
             Some(o) => orders::lines_since(conn, id, o.placed_at, o.id)?,
             None => Vec::new(),
