@@ -287,6 +287,19 @@ pub fn safe_local_path(p: &str) -> &str {
     }
 }
 
+/// Runs `f` with a pooled connection on the blocking pool: how handlers reach the database.
+pub async fn db<T: Send + 'static>(
+    state: &crate::state::AppState,
+    f: impl FnOnce(&mut crate::db::DbConn) -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    let pool = state.pool.clone();
+    actix_web::web::block(move || {
+        let mut conn = pool.get()?;
+        f(&mut conn)
+    })
+    .await?
+}
+
 #[cfg(test)]
 mod tests {
     use super::safe_local_path;

@@ -18,19 +18,7 @@ use crate::domain::credit::{self, CreditError, GrantInput, Settings, SettingsInp
 use crate::domain::staff::Permission;
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::web::page::{Area, FieldErrors, Ui, ok, render, see_other};
-
-async fn db<T: Send + 'static>(
-    state: &AppState,
-    f: impl FnOnce(&mut crate::db::DbConn) -> Result<T, AppError> + Send + 'static,
-) -> Result<T, AppError> {
-    let pool = state.pool.clone();
-    web::block(move || {
-        let mut conn = pool.get()?;
-        f(&mut conn)
-    })
-    .await?
-}
+use crate::web::page::{Area, FieldErrors, Ui, db, ok, render, see_other};
 
 /// A credit error that is not about the input: a page of its own.
 fn fatal(e: CreditError) -> AppError {

@@ -20,25 +20,13 @@ use crate::domain::staff::Permission;
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::state::AppState;
-use crate::web::page::{Area, FieldErrors, Ui, ok, render, see_other};
+use crate::web::page::{Area, FieldErrors, Ui, db, ok, render, see_other};
 
 const PAGE_SIZE: i64 = 50;
 /// Orders shown on the customer card (and in its timeline).
 const CARD_ORDERS: i64 = 25;
 /// Orders shown with their products in the card's timeline.
 const TIMELINE_ORDERS: usize = 10;
-
-async fn db<T: Send + 'static>(
-    state: &AppState,
-    f: impl FnOnce(&mut crate::db::DbConn) -> Result<T, AppError> + Send + 'static,
-) -> Result<T, AppError> {
-    let pool = state.pool.clone();
-    web::block(move || {
-        let mut conn = pool.get()?;
-        f(&mut conn)
-    })
-    .await?
-}
 
 fn domain_error(e: CustomerError) -> AppError {
     match e {
