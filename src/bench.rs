@@ -443,6 +443,7 @@ fn credit_customers(conn: &mut DbConn, card_id: i64, reason_id: i64) -> Result<(
                     reason: reason_id.to_string(),
                     expires_on: String::new(),
                     note: "bench".to_owned(),
+                    idempotency_key: String::new(),
                 },
             )
             .map_err(|e| anyhow::anyhow!("granting the bench credit: {e}"))?;

@@ -18,6 +18,7 @@ use serde::Deserialize;
 
 use crate::db::credit::{self as q, EntryRow, LotRow, NewEntry, NewLot, ReasonRow};
 use crate::db::customers::CustomerRow;
+use crate::db::orders::OrderRow;
 use crate::db::{DbConn, write_tx};
 use crate::domain::audit;
 use crate::domain::segments::Seen;
@@ -225,6 +226,55 @@ pub fn parse_amount(input: &str) -> Result<Cents, FieldError> {
     Ok(c)
 }
 
+/// An operation id as a form or an API client sends it: 1 to 100 visible ASCII characters.
+fn valid_key(key: &str) -> Result<&str, CreditError> {
+    let key = key.trim();
+    if key.is_empty() || key.len() > MAX_KEY || !key.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(CreditError::Invalid(vec![(
+            "idempotency_key",
+            "credit-error-key",
+        )]));
+    }
+    Ok(key)
+}
+
+/// An optional operation id: empty means none.
+fn optional_key(key: &str) -> Result<Option<&str>, CreditError> {
+    if key.trim().is_empty() {
+        Ok(None)
+    } else {
+        valid_key(key).map(Some)
+    }
+}
+
+/// The lot an earlier grant or refund with this operation id created: the answer a replay
+/// gets. The same id used for another kind of movement is refused.
+fn replayed_lot(
+    conn: &mut DbConn,
+    customer_id: i64,
+    key: Option<&str>,
+    kind: &str,
+) -> Result<Option<i64>, CreditError> {
+    let Some(key) = key else { return Ok(None) };
+    match EntryRow::by_key(conn, customer_id, key)? {
+        None => Ok(None),
+        Some(e) if e.kind == kind => Ok(e.lot_id),
+        Some(_) => Err(CreditError::KeyReused),
+    }
+}
+
+/// A write refused by the unique operation id: another transaction committed the same
+/// movement first (PostgreSQL; SQLite's writers are serialized before they read).
+fn lost_race(e: &CreditError) -> bool {
+    matches!(
+        e,
+        CreditError::Db(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _
+        ))
+    )
+}
+
 /// The grant form ("Agregar crédito") as typed.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct GrantInput {
@@ -237,6 +287,10 @@ pub struct GrantInput {
     pub expires_on: String,
     #[serde(default)]
     pub note: String,
+    /// The form's operation id: a form sent twice grants once. Empty: no replay protection
+    /// (callers that are not forms).
+    #[serde(default)]
+    pub idempotency_key: String,
 }
 
 struct Movement<'a> {
@@ -331,6 +385,7 @@ pub fn grant(
             }
         },
     };
+    let key = optional_key(&input.idempotency_key)?;
     let note = input.note.trim();
     if note.chars().count() > MAX_NOTE {
         errors.push(("note", "error-too-long"));
@@ -342,7 +397,10 @@ pub fn grant(
         errors.push(("note", "error-invalid-characters"));
     }
     let now = Utc::now().naive_utc();
-    write_tx(conn, |conn| {
+    let result = write_tx(conn, |conn| {
+        if let Some(lot) = replayed_lot(conn, customer_id, key, "grant")? {
+            return Ok(lot);
+        }
         let reason = match reason_id {
             Some(id) => ReasonRow::find(conn, id)?.filter(|r| r.active),
             None => None,
@@ -380,13 +438,17 @@ pub fn grant(
                 lot_id: Some(lot),
                 order_id: None,
                 reverses_id: None,
-                key: None,
+                key,
                 actor: Some(actor),
                 now,
             },
         )?;
         Ok(lot)
-    })
+    });
+    match result {
+        Err(e) if lost_race(&e) => replayed_lot(conn, customer_id, key, "grant")?.ok_or(e),
+        other => other,
+    }
 }
 
 /// The expiry date a new grant is offered by default (settings), as YYYY-MM-DD.
@@ -507,13 +569,7 @@ pub fn spend(
     amount: Cents,
     key: &str,
 ) -> Result<Spent, CreditError> {
-    let key = key.trim();
-    if key.is_empty() || key.len() > MAX_KEY || !key.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(CreditError::Invalid(vec![(
-            "idempotency_key",
-            "credit-error-key",
-        )]));
-    }
+    let key = valid_key(key)?;
     if amount.0 <= 0 || amount.0 > MAX_AMOUNT_CENTS {
         return Err(CreditError::Invalid(vec![(
             "amount",
@@ -549,7 +605,7 @@ pub fn spend(
         if !settings(conn)?.enabled {
             return Err(CreditError::Disabled);
         }
-        if order.status != "pending" {
+        if !can_pay(&order) {
             return Err(CreditError::Order("credit-error-order-not-payable"));
         }
         if order.currency != crate::domain::settings::store_currency(conn)? {
@@ -644,22 +700,30 @@ pub fn reverse_order(
 
 /// Refunds part of an order into store credit: a grant linked to the order, at most what has
 /// not been refunded of its total yet. Returns the new lot.
+/// `key` (the form's operation id, may be empty) makes a refund sent twice happen once.
 pub fn refund(
     conn: &mut DbConn,
     actor: i64,
     order_id: i64,
     amount_input: &str,
+    key: &str,
 ) -> Result<i64, CreditError> {
     let amount =
         parse_amount(amount_input).map_err(|e| CreditError::Invalid(vec![("amount", e)]))?;
+    let key = optional_key(key)?;
     let now = Utc::now().naive_utc();
-    write_tx(conn, |conn| {
+    let mut customer = None;
+    let result = write_tx(conn, |conn| {
         // Read under the order's lock: a cancellation committed meanwhile is seen.
         if !q::lock_order(conn, order_id)? {
             return Err(CreditError::NotFound);
         }
         let order = crate::db::orders::find(conn, order_id)?.ok_or(CreditError::NotFound)?;
-        if order.status == "cancelled" || order.status == "pending" {
+        customer = Some(order.customer_id);
+        if let Some(lot) = replayed_lot(conn, order.customer_id, key, "refund")? {
+            return Ok(lot);
+        }
+        if !can_refund(&order) {
             return Err(CreditError::Order("credit-error-order-not-refundable"));
         }
         live_customer(conn, order.customer_id)?;
@@ -695,13 +759,37 @@ pub fn refund(
                 lot_id: Some(lot),
                 order_id: Some(order_id),
                 reverses_id: None,
-                key: None,
+                key,
                 actor: Some(actor),
                 now,
             },
         )?;
         Ok(lot)
-    })
+    });
+    match (result, customer) {
+        (Err(e), Some(c)) if lost_race(&e) => replayed_lot(conn, c, key, "refund")?.ok_or(e),
+        (other, _) => other,
+    }
+}
+
+/// Whether staff may pay an order with store credit: it is awaiting payment.
+pub fn can_pay(order: &OrderRow) -> bool {
+    order.status == "pending"
+}
+
+/// What is left to pay of an order with store credit.
+pub fn due(order: &OrderRow) -> i64 {
+    order.total_cents - order.credit_paid_cents
+}
+
+/// Whether an order can be refunded to store credit: paid and not cancelled.
+pub fn can_refund(order: &OrderRow) -> bool {
+    order.status != "pending" && order.status != "cancelled"
+}
+
+/// What can still be refunded of an order into store credit.
+pub fn refundable(order: &OrderRow) -> i64 {
+    order.total_cents - order.credit_refunded_cents
 }
 
 // ---------------------------------------------------------------------------------------

@@ -76,6 +76,7 @@ fn grant(app: &TestApp, actor: i64, customer_id: i64, amount: &str) -> i64 {
                 reason,
                 expires_on: String::new(),
                 note: String::new(),
+                idempotency_key: String::new(),
             },
         )
     })
@@ -1434,4 +1435,69 @@ async fn deleting_a_customer_with_store_credit_history_anonymizes_them_and_keeps
     assert!(row.anonymized_at.is_some(), "anonymized, not removed");
     assert_eq!(entries(&app, id).len(), 1, "the ledger is kept");
     assert_eq!(assert_sums(&app, id), 1500);
+}
+
+/// The hidden operation id of the form posting to `action` on a page.
+fn form_key(page: &Page, action: &str) -> String {
+    let at = page
+        .body
+        .find(&format!("action=\"{action}\""))
+        .expect("the form is on the page");
+    let rest = &page.body[at..];
+    let marker = "name=\"idempotency_key\" value=\"";
+    let start = rest.find(marker).expect("the form carries an operation id") + marker.len();
+    rest[start..].split('"').next().unwrap().to_owned()
+}
+
+#[actix_web::test]
+async fn a_grant_or_refund_form_sent_twice_moves_credit_once() {
+    let app = TestApp::spawn().await;
+    app.create_owner();
+    let id = customer(&app, "Ana Doble", "ana.doble@example.es", true);
+    let paid = order(&app, id, "D-1", 4_000, "delivered", 2);
+    let c = Client::signed_in(&app, OWNER_EMAIL).await;
+    let action = format!("/customers/{id}/credit");
+    let panel = c.get(&action).await;
+    let key = form_key(&panel, &action);
+    let reason = reason_id(&app, "compensation").to_string();
+    let fields = [
+        ("amount", "7,50"),
+        ("reason", reason.as_str()),
+        ("expires_on", ""),
+        ("note", ""),
+        ("idempotency_key", key.as_str()),
+    ];
+    for _ in 0..3 {
+        let sent = c.post(&action, &fields).await;
+        assert_eq!(sent.status, StatusCode::SEE_OTHER);
+    }
+    assert_eq!(
+        count_kind(&app, id, "grant"),
+        1,
+        "three posts of one form, one grant"
+    );
+    assert_eq!(assert_sums(&app, id), 750);
+    // A freshly shown form has another id and grants again.
+    let again = c.get(&action).await;
+    assert_ne!(form_key(&again, &action), key);
+
+    let refund_action = format!("/orders/{paid}/refund-credit");
+    let order_page = c.get(&format!("/orders/{paid}")).await;
+    let refund_key = form_key(&order_page, &refund_action);
+    for _ in 0..3 {
+        let sent = c
+            .post(
+                &refund_action,
+                &[("amount", "5"), ("idempotency_key", refund_key.as_str())],
+            )
+            .await;
+        assert_eq!(sent.status, StatusCode::SEE_OTHER);
+    }
+    assert_eq!(
+        count_kind(&app, id, "refund"),
+        1,
+        "three posts of one form, one refund"
+    );
+    assert_eq!(order_row(&app, paid).credit_refunded_cents, 500);
+    assert_eq!(assert_sums(&app, id), 1250);
 }

@@ -295,6 +295,7 @@ fn bad_grant(case: usize, reason: i64) -> (GrantInput, Errors) {
         reason: reason.to_owned(),
         expires_on: expires_on.to_owned(),
         note: note.to_owned(),
+        idempotency_key: String::new(),
     };
     let r = reason.to_string();
     if let Some((text, key)) = BAD_AMOUNTS.get(case) {
@@ -684,6 +685,7 @@ impl Case<'_> {
                         .map(|d| d.format("%Y-%m-%d").to_string())
                         .unwrap_or_default(),
                     note: note_text(*note),
+                    idempotency_key: String::new(),
                 };
                 let got = credit::grant(self.conn, actor, cid, &input).map_err(Refusal::from);
                 self.note(format!("grant: {}", outcome_name(&got)));
@@ -876,7 +878,8 @@ impl Case<'_> {
                     Ok(())
                 };
                 let text = amount_text(cents, *style);
-                let got = credit::refund(self.conn, actor, ord.id, &text).map_err(Refusal::from);
+                let got =
+                    credit::refund(self.conn, actor, ord.id, &text, "").map_err(Refusal::from);
                 self.note(format!("refund: {}", outcome_name(&got)));
                 same(&at, &got, &want)?;
                 if let Ok(lot_id) = got {
@@ -908,7 +911,7 @@ impl Case<'_> {
                 }
                 let o = order.index(self.m.orders.len());
                 let (text, key) = BAD_AMOUNTS[*text];
-                let got = credit::refund(self.conn, actor, self.m.orders[o].id, text)
+                let got = credit::refund(self.conn, actor, self.m.orders[o].id, text, "")
                     .map_err(Refusal::from);
                 self.note(format!("refund refused: {}", outcome_name(&got)));
                 same(

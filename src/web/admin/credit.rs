@@ -140,8 +140,10 @@ fn panel_page(
             lot,
         })
         .collect();
+    // A fresh operation id per form shown; a refused form keeps its own (nothing was written).
     let form = form.unwrap_or_else(|| GrantInput {
         expires_on: credit::default_expiry(&d.settings, Utc::now().date_naive()),
+        idempotency_key: crate::auth::random_token(),
         ..GrantInput::default()
     });
     PanelPage {

@@ -141,14 +141,21 @@ struct ShowPage {
 }
 
 impl ShowPage {
-    /// What is left to pay with credit.
+    /// The rules are `domain::credit`'s; the page only asks.
     fn due(&self) -> i64 {
-        self.o.total_cents - self.o.credit_paid_cents
+        credit::due(&self.o)
     }
 
-    /// What can still be refunded into store credit.
     fn refundable(&self) -> i64 {
-        self.o.total_cents - self.o.credit_refunded_cents
+        credit::refundable(&self.o)
+    }
+
+    fn can_pay(&self) -> bool {
+        credit::can_pay(&self.o)
+    }
+
+    fn can_refund(&self) -> bool {
+        credit::can_refund(&self.o)
     }
 }
 
@@ -280,11 +287,11 @@ pub async fn refund_credit(
     form: web::Form<CreditForm>,
 ) -> Result<HttpResponse, AppError> {
     let (id, actor, input) = (id.into_inner(), auth.staff.id, form.into_inner());
-    let amount = input.amount.clone();
+    let (amount, key) = (input.amount.clone(), input.idempotency_key.clone());
     let pool = state.pool.clone();
     let result = web::block(move || -> Result<_, AppError> {
         let mut conn = pool.get()?;
-        Ok(credit::refund(&mut conn, actor, id, &amount))
+        Ok(credit::refund(&mut conn, actor, id, &amount, &key))
     })
     .await??;
     match result {
