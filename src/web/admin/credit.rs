@@ -442,6 +442,8 @@ pub struct ChartPoint {
 struct LiabilityPage {
     ui: Ui,
     date: String,
+    /// The chosen date as the language writes it.
+    date_label: String,
     error: Option<&'static str>,
     outstanding: i64,
     now_outstanding: i64,
@@ -520,9 +522,11 @@ pub async fn liability(
     let first_label = first
         .map(|f| ui.date(&f.and_time(chrono::NaiveTime::MIN)))
         .unwrap_or_default();
+    let date_label = ui.date(&at.and_time(chrono::NaiveTime::MIN));
     let page = LiabilityPage {
         ui,
         date: at.format("%Y-%m-%d").to_string(),
+        date_label,
         error,
         outstanding,
         now_outstanding,
