@@ -100,27 +100,27 @@ impl Application {
     }
 }
 
-/// Once a minute, expires the store credit whose date has passed. Several servers may run it
-/// at once: each lot is emptied by a guarded update, so only one of them writes its entry.
+/// Once a minute, expires the store credit whose date has passed and the loyalty points of
+/// customers who stopped earning. Several servers may run it at once: each lot is emptied by a
+/// guarded update and each account is read under its lock, so only one of them writes.
 async fn expiry_worker(pool: Pool) {
     let mut tick = actix_web::rt::time::interval(std::time::Duration::from_secs(60));
     loop {
         tick.tick().await;
         let pool = pool.clone();
-        let done = web::block(move || -> anyhow::Result<usize> {
+        let done = web::block(move || -> anyhow::Result<(usize, usize)> {
             let mut conn = pool.get()?;
-            Ok(crate::domain::credit::expire_due(
-                &mut conn,
-                None,
-                chrono::Utc::now().naive_utc(),
-            )?)
+            let now = chrono::Utc::now().naive_utc();
+            let lots = crate::domain::credit::expire_due(&mut conn, None, now)?;
+            let accounts = crate::domain::loyalty::expire_due(&mut conn, now)?;
+            Ok((lots, accounts))
         })
         .await;
         match done {
-            Ok(Ok(0)) => {}
-            Ok(Ok(n)) => tracing::info!(lots = n, "store credit expired"),
-            Ok(Err(e)) => tracing::warn!("expiring store credit failed: {e:#}"),
-            Err(e) => tracing::warn!("expiring store credit failed: {e}"),
+            Ok(Ok((0, 0))) => {}
+            Ok(Ok((lots, accounts))) => tracing::info!(lots, accounts, "credit or points expired"),
+            Ok(Err(e)) => tracing::warn!("expiring credit or points failed: {e:#}"),
+            Err(e) => tracing::warn!("expiring credit or points failed: {e}"),
         }
     }
 }

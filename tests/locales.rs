@@ -47,7 +47,8 @@ fn used_keys() -> BTreeSet<String> {
         .collect();
     let mut code = Vec::new();
     files_under("src", "rs", &mut code);
-    let code_re = Regex::new(r#""((?:error|flash|login|chip|filter)-[a-z0-9-]+)""#).unwrap();
+    let code_re =
+        Regex::new(r#""((?:error|flash|login|chip|filter|loyalty-error)-[a-z0-9-]+)""#).unwrap();
     used.extend(code.iter().flat_map(|t| {
         code_re
             .captures_iter(t)
@@ -95,6 +96,32 @@ fn used_keys() -> BTreeSet<String> {
     for kind in ["grant", "spend", "reversal", "refund", "void", "expiry"] {
         used.insert(format!("audit-credit-{kind}"));
         used.insert(format!("credit-kind-{kind}"));
+    }
+    // Points movements, audited as `loyalty.<kind>`, and review decisions (`format!`ed).
+    for kind in [
+        "earn_order",
+        "earn_newsletter",
+        "earn_review",
+        "manual_add",
+        "manual_subtract",
+        "hold",
+        "release",
+        "redeem",
+        "reversal",
+        "expiry",
+    ] {
+        used.insert(format!("audit-loyalty-{kind}"));
+        used.insert(format!("loyalty-kind-{kind}"));
+    }
+    for status in ["pending", "accepted", "rejected"] {
+        used.insert(format!("exchange-status-{status}"));
+    }
+    for status in ["pending", "approved", "rejected"] {
+        used.insert(format!("review-status-{status}"));
+        used.insert(format!("audit-review-{}", status.replace("pending", "add")));
+    }
+    for chart in ["earned", "redeemed"] {
+        used.insert(format!("loyalty-chart-{chart}"));
     }
     for reason in ["return", "exchange", "compensation", "other"] {
         used.insert(format!("credit-reason-{reason}"));

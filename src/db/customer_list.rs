@@ -62,6 +62,8 @@ pub struct Filter {
     pub newsletter: Option<bool>,
     /// Customers with store credit left (in the store currency).
     pub has_credit: bool,
+    /// Customers with loyalty points.
+    pub has_points: bool,
     /// Exact city, compared case-insensitively.
     pub city: Option<String>,
     pub last_order_from: Option<NaiveDate>,
@@ -175,6 +177,9 @@ fn filtered<'a>(f: &'a Filter, key: SortKey, backend: Backend) -> Boxed<'a> {
     }
     if f.has_credit {
         q = q.filter(customers::credit_cents.gt(0));
+    }
+    if f.has_points {
+        q = q.filter(customers::points.gt(0));
     }
     if let Some(n) = f.newsletter {
         q = q.filter(customers::newsletter.eq(n));

@@ -30,6 +30,8 @@ pub struct CustomerRow {
     pub last_payment_method: Option<String>,
     /// Store credit left, in the store currency (kept by `domain::credit`).
     pub credit_cents: i64,
+    /// Loyalty points (kept by `domain::loyalty`).
+    pub points: i64,
 }
 
 /// The contact fields staff edit.

@@ -77,6 +77,7 @@ diesel::table! {
         last_payment_method -> Nullable<Text>,
         search_text -> Text,
         credit_cents -> BigInt,
+        points -> BigInt,
     }
 }
 
@@ -261,6 +262,81 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    loyalty_accounts (customer_id) {
+        customer_id -> BigInt,
+        balance -> BigInt,
+        earned_total -> BigInt,
+        last_earned_at -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    product_reviews (id) {
+        id -> BigInt,
+        customer_id -> BigInt,
+        product_id -> BigInt,
+        rating -> Integer,
+        body -> Text,
+        status -> Text,
+        created_by -> Nullable<BigInt>,
+        decided_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    loyalty_rewards (id) {
+        id -> BigInt,
+        product_id -> BigInt,
+        points -> BigInt,
+        stock -> BigInt,
+        active -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    loyalty_exchanges (id) {
+        id -> BigInt,
+        customer_id -> BigInt,
+        reward_id -> BigInt,
+        points -> BigInt,
+        status -> Text,
+        order_id -> Nullable<BigInt>,
+        idempotency_key -> Nullable<Text>,
+        created_by -> Nullable<BigInt>,
+        decided_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    loyalty_entries (id) {
+        id -> BigInt,
+        customer_id -> BigInt,
+        kind -> Text,
+        points -> BigInt,
+        balance_after -> BigInt,
+        order_id -> Nullable<BigInt>,
+        review_id -> Nullable<BigInt>,
+        exchange_id -> Nullable<BigInt>,
+        reason -> Nullable<Text>,
+        award_key -> Nullable<Text>,
+        actor_staff_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    loyalty_products (product_id) {
+        product_id -> BigInt,
+    }
+}
+
 diesel::joinable!(sessions -> staff (staff_id));
 diesel::joinable!(audit_log -> staff (actor_staff_id));
 diesel::joinable!(addresses -> customers (customer_id));
@@ -273,6 +349,10 @@ diesel::joinable!(customer_tags -> customers (customer_id));
 diesel::joinable!(customer_tags -> tags (tag_id));
 diesel::joinable!(order_status_history -> orders (order_id));
 diesel::joinable!(order_status_history -> staff (staff_id));
+diesel::joinable!(loyalty_exchanges -> loyalty_rewards (reward_id));
+diesel::joinable!(loyalty_rewards -> products (product_id));
+diesel::joinable!(product_reviews -> products (product_id));
+diesel::joinable!(loyalty_entries -> staff (actor_staff_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     settings,
@@ -296,4 +376,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     credit_lots,
     credit_entries,
     credit_spend_parts,
+    loyalty_accounts,
+    product_reviews,
+    loyalty_rewards,
+    loyalty_exchanges,
+    loyalty_entries,
+    loyalty_products,
 );

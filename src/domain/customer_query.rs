@@ -29,6 +29,8 @@ pub struct ListQuery {
     pub newsletter: Option<String>,
     /// "yes": customers with store credit.
     pub credit: Option<String>,
+    /// "yes": customers with loyalty points.
+    pub points: Option<String>,
     pub city: Option<String>,
     pub last_order_from: Option<String>,
     pub last_order_to: Option<String>,
@@ -131,6 +133,7 @@ pub fn list_state(q: &ListQuery) -> ListState {
         spent_max: parse_money(&q.spent_max, &mut errors),
         repeat_buyers: non_empty(&q.repeat).is_some(),
         has_credit: non_empty(&q.credit) == Some("yes"),
+        has_points: non_empty(&q.points) == Some("yes"),
         newsletter: match non_empty(&q.newsletter) {
             Some("yes") => Some(true),
             Some("no") => Some(false),
@@ -169,7 +172,7 @@ pub fn list_state(q: &ListQuery) -> ListState {
 }
 
 /// The list's filter parameters, in the order they appear in URLs (and segment criteria).
-pub const FILTER_PARAMS: [&str; 16] = [
+pub const FILTER_PARAMS: [&str; 17] = [
     "q",
     "type",
     "tag",
@@ -186,6 +189,7 @@ pub const FILTER_PARAMS: [&str; 16] = [
     "repeat",
     "newsletter",
     "credit",
+    "points",
 ];
 
 /// The value of one list parameter, if set.
@@ -207,6 +211,7 @@ pub fn param<'a>(q: &'a ListQuery, name: &str) -> Option<&'a str> {
         "repeat" => &q.repeat,
         "newsletter" => &q.newsletter,
         "credit" => &q.credit,
+        "points" => &q.points,
         "sort" => &q.sort,
         "dir" => &q.dir,
         _ => return None,

@@ -186,6 +186,14 @@ fn check_email_free(
     Ok(())
 }
 
+/// The loyalty award for signing up to the newsletter (once per customer, ever).
+fn newsletter_award(conn: &mut DbConn, actor: i64, id: i64) -> Result<(), CustomerError> {
+    crate::domain::loyalty::award_newsletter(conn, Some(actor), id).map_err(|e| match e {
+        crate::domain::loyalty::LoyaltyError::Db(e) => CustomerError::Db(e),
+        _ => CustomerError::Db(diesel::result::Error::RollbackTransaction),
+    })
+}
+
 /// Creates a customer from the form ("Nuevo cliente"); returns its id.
 pub fn create(conn: &mut DbConn, actor: i64, input: &CustomerInput) -> Result<i64, CustomerError> {
     let contact = validate(input).map_err(CustomerError::Invalid)?;
@@ -193,6 +201,9 @@ pub fn create(conn: &mut DbConn, actor: i64, input: &CustomerInput) -> Result<i6
     write_tx(conn, |conn| {
         check_email_free(conn, &contact, None)?;
         let id = insert(conn, &contact, now)?;
+        if contact.newsletter {
+            newsletter_award(conn, actor, id)?;
+        }
         let after = CustomerRow::find(conn, id)?.ok_or(CustomerError::NotFound)?;
         audit::record(
             conn,
@@ -247,6 +258,9 @@ pub fn update(
             return Err(CustomerError::Stale);
         }
         seen.settle(conn)?;
+        if contact.newsletter && !before.newsletter {
+            newsletter_award(conn, actor, id)?;
+        }
         let after = CustomerRow::find(conn, id)?.ok_or(CustomerError::NotFound)?;
         audit::record(
             conn,
@@ -281,7 +295,9 @@ pub fn delete(conn: &mut DbConn, actor: i64, id: i64) -> Result<Deleted, Custome
         // Orders and store credit history are kept for the books: such a customer is
         // anonymized, never removed.
         let has_orders = !crate::db::orders::for_customer(conn, id, 1)?.is_empty()
-            || !crate::db::credit::EntryRow::for_customer(conn, id, 1)?.is_empty();
+            || !crate::db::credit::EntryRow::for_customer(conn, id, 1)?.is_empty()
+            || crate::db::loyalty::EntryRow::count_for_customer(conn, id)? > 0
+            || !crate::db::loyalty::ReviewRow::list(conn, None, Some(id), 1)?.is_empty();
         let seen = Seen::before(conn, id)?;
         let outcome = if has_orders {
             AddressRow::delete_for_customer(conn, id)?;

@@ -6,6 +6,7 @@ pub mod customer_query;
 pub mod customers;
 pub mod dashboard;
 pub mod demo;
+pub mod loyalty;
 pub mod orders;
 pub mod overview;
 pub mod segments;

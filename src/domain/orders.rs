@@ -31,6 +31,8 @@ pub enum OrderError {
     Db(#[from] diesel::result::Error),
     #[error(transparent)]
     Credit(#[from] crate::domain::credit::CreditError),
+    #[error(transparent)]
+    Loyalty(#[from] crate::domain::loyalty::LoyaltyError),
 }
 
 /// Recomputes the figures kept on the customer row from the customer's orders.
@@ -61,8 +63,8 @@ pub struct LineInput {
     pub unit_price_cents: i64,
 }
 
-/// Places an order with its lines, its first status entry and fresh customer figures.
-/// Call inside a write transaction.
+/// Places an order with its lines, its first status entry, fresh customer figures and, when it
+/// is placed at the status that earns, its loyalty points. Call inside a write transaction.
 #[allow(clippy::too_many_arguments)]
 pub fn place(
     conn: &mut DbConn,
@@ -110,6 +112,11 @@ pub fn place(
     }
     q::insert_history(conn, order_id, None, status, None, placed_at)?;
     refresh_customer_figures(conn, customer_id)?;
+    crate::domain::loyalty::settle_order(conn, None, order_id, None).map_err(|e| match e {
+        crate::domain::loyalty::LoyaltyError::Db(e) => e,
+        // Awards never refuse; anything else is a broken invariant: undo the order.
+        _ => diesel::result::Error::RollbackTransaction,
+    })?;
     Ok(order_id)
 }
 
@@ -135,6 +142,15 @@ pub fn change_status(
             // Store credit spent on the order goes back to the customer.
             crate::domain::credit::reverse_order(conn, Some(actor), order_id)?;
         }
+        // Points: granted once the order reaches the configured status, taken back once when
+        // it is cancelled.
+        let reverse_key = format!("cancel:{order_id}");
+        crate::domain::loyalty::settle_order(
+            conn,
+            Some(actor),
+            order_id,
+            (status == "cancelled").then_some(reverse_key.as_str()),
+        )?;
         q::insert_history(
             conn,
             order_id,

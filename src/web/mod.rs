@@ -130,6 +130,61 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route("/store-credit", web::get().to(admin::credit::liability))
         .route(
+            "/customers/{id}/loyalty",
+            web::get().to(admin::loyalty::panel),
+        )
+        .route(
+            "/customers/{id}/loyalty/points",
+            web::post().to(admin::loyalty::adjust),
+        )
+        .route(
+            "/customers/{id}/loyalty/exchanges",
+            web::post().to(admin::loyalty::place_exchange),
+        )
+        .route(
+            "/customers/{id}/reviews",
+            web::post().to(admin::loyalty::add_review),
+        )
+        .route("/loyalty", web::get().to(admin::loyalty::overview))
+        .route(
+            "/loyalty/exchanges",
+            web::get().to(admin::loyalty::exchanges),
+        )
+        .route(
+            "/loyalty/exchanges/{id}/accept",
+            web::post().to(admin::loyalty::accept_exchange),
+        )
+        .route(
+            "/loyalty/exchanges/{id}/reject",
+            web::post().to(admin::loyalty::reject_exchange),
+        )
+        .route("/loyalty/rewards", web::get().to(admin::loyalty::rewards))
+        .route(
+            "/loyalty/rewards",
+            web::post().to(admin::loyalty::add_reward),
+        )
+        .route(
+            "/loyalty/rewards/{id}",
+            web::post().to(admin::loyalty::update_reward),
+        )
+        .route("/loyalty/reviews", web::get().to(admin::loyalty::reviews))
+        .route(
+            "/loyalty/reviews/{id}/approve",
+            web::post().to(admin::loyalty::approve_review),
+        )
+        .route(
+            "/loyalty/reviews/{id}/reject",
+            web::post().to(admin::loyalty::reject_review),
+        )
+        .route(
+            "/settings/loyalty",
+            web::get().to(admin::loyalty::settings_form),
+        )
+        .route(
+            "/settings/loyalty",
+            web::post().to(admin::loyalty::save_settings),
+        )
+        .route(
             "/orders/{id}/credit",
             web::post().to(admin::orders::apply_credit),
         )

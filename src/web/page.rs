@@ -49,6 +49,7 @@ pub enum Area {
     Customers,
     Orders,
     Credit,
+    Loyalty,
     Staff,
     Settings,
     Account,
@@ -82,6 +83,13 @@ const NAV: &[(Area, &str, &str, &str, Permission)] = &[
         "nav-credit",
         "/store-credit",
         "wallet",
+        Permission::ManageMoney,
+    ),
+    (
+        Area::Loyalty,
+        "nav-loyalty",
+        "/loyalty",
+        "gift",
         Permission::ManageMoney,
     ),
     (

@@ -318,6 +318,7 @@ pub(crate) fn filter_label(name: &str, value: &str, tags: &[TagRow], lang: Lang)
         "last_order_to" => arg("chip-last-order-to", value),
         "repeat" => lang.t("filter-repeat"),
         "credit" if value == "yes" => lang.t("chip-credit"),
+        "points" if value == "yes" => lang.t("chip-points"),
         "newsletter" if value == "yes" => lang.t("chip-newsletter-yes"),
         "newsletter" if value == "no" => lang.t("chip-newsletter-no"),
         _ => return None,

@@ -5,6 +5,7 @@ pub mod credit;
 pub mod customers;
 pub mod dashboard;
 pub mod export;
+pub mod loyalty;
 pub mod orders;
 pub mod overview;
 pub mod settings;

@@ -332,6 +332,7 @@ pub async fn change_status(
         Err(OrderError::NotFound) => return Err(AppError::NotFound),
         Err(OrderError::Db(e)) => return Err(e.into()),
         Err(OrderError::Credit(e)) => return Err(AppError::Internal(e.into())),
+        Err(OrderError::Loyalty(e)) => return Err(AppError::Internal(e.into())),
     }
     Ok(see_other(&format!("/orders/{id}")))
 }

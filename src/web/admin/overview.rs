@@ -95,13 +95,13 @@ pub fn format_percent_tenths(tenths: i64, lang: Lang) -> String {
 
 /// Month names for the charts: the long form (`noviembre de 2026`) for titles and tables, and
 /// CLDR's abbreviated stand-alone month (`nov`, `lis`, `Nov`) under the bars.
-struct MonthLabels {
+pub(crate) struct MonthLabels {
     lang: Lang,
     short: Option<FixedCalendarDateTimeFormatter<Gregorian, M>>,
 }
 
 impl MonthLabels {
-    fn new(lang: Lang) -> MonthLabels {
+    pub(crate) fn new(lang: Lang) -> MonthLabels {
         let loc = match lang {
             Lang::Es => locale!("es"),
             Lang::Pl => locale!("pl"),
@@ -213,7 +213,7 @@ impl Column {
 impl Chart {
     /// Lays out one column per month; each month brings its segments as (CSS class, value),
     /// bottom first. Negative values are drawn as zero.
-    fn build(
+    pub(crate) fn build(
         labels: &MonthLabels,
         months: impl Iterator<Item = (YearMonth, Vec<(&'static str, i64)>)>,
     ) -> Chart {
