@@ -14,6 +14,7 @@ mod credit;
 mod credit_model;
 mod customers;
 mod languages;
+mod loyalty;
 mod operations;
 mod orders;
 mod overview;
