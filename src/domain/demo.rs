@@ -292,6 +292,7 @@ pub fn seed(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Option<(usize,
             )?;
             product_ids.push(id);
         }
+        crate::domain::loyalty::seed_demo(conn, &product_ids, now)?;
         let mut orders = 0usize;
         for (i, d) in CUSTOMERS.iter().enumerate() {
             let created =
@@ -328,6 +329,9 @@ pub fn seed(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Option<(usize,
                 )?;
             }
             customers::refresh_location(conn, customer_id)?;
+            if d.newsletter {
+                crate::domain::loyalty::seed_demo_newsletter(conn, customer_id)?;
+            }
             // A deterministic spread: some customers never ordered, some are repeat buyers.
             let count = (i * 7 + 3) % 6;
             for n in 0..count {

@@ -1053,6 +1053,37 @@ pub fn expire_due(conn: &mut DbConn, now: NaiveDateTime) -> Result<usize, Loyalt
 }
 
 // ---------------------------------------------------------------------------------------
+// Demo data
+// ---------------------------------------------------------------------------------------
+
+/// Switches the program on for the demo store (1 point per unit of currency on delivered
+/// orders, 50 for the newsletter, 20 per approved review) and offers the first three products
+/// as rewards. Call inside the demo's write transaction, before its orders are placed.
+pub fn seed_demo(conn: &mut DbConn, products: &[i64], now: NaiveDateTime) -> QueryResult<()> {
+    let set = crate::db::settings::set;
+    set(conn, KEY_ENABLED, "1")?;
+    set(conn, KEY_RATE, "100")?;
+    set(conn, KEY_SELECTED, "0")?;
+    set(conn, KEY_NEWSLETTER, "50")?;
+    set(conn, KEY_REVIEW, "20")?;
+    set(conn, KEY_STATUS, "delivered")?;
+    for (i, product) in products.iter().take(3).enumerate() {
+        let i = i64::try_from(i).unwrap_or(0);
+        RewardRow::insert(conn, *product, 150 + 100 * i, 5 + i, now)?;
+    }
+    Ok(())
+}
+
+/// The demo's newsletter award for a customer who signed up.
+pub fn seed_demo_newsletter(conn: &mut DbConn, customer_id: i64) -> QueryResult<()> {
+    match award_newsletter(conn, None, customer_id) {
+        Ok(()) => Ok(()),
+        Err(LoyaltyError::Db(e)) => Err(e),
+        Err(_) => Err(diesel::result::Error::RollbackTransaction),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
 // Reading
 // ---------------------------------------------------------------------------------------
 
