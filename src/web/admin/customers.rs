@@ -508,6 +508,7 @@ fn fact(name: &str, c: &CustomerRow, tags: &[TagRow], currency: &str, ui: &Ui) -
             c.last_order_at.map(|d| ui.date(&d)).unwrap_or_default()
         }
         "credit" => ui.money(c.credit_cents, currency),
+        "points" => ui.tn("points-count", c.points),
         "newsletter" => ui.t(if c.newsletter {
             "filter-newsletter-yes"
         } else {
