@@ -64,15 +64,21 @@ async fn current_staff(req: HttpRequest) -> Result<CurrentStaff, AppError> {
         session.sign_out();
         return Err(sign_in_required(&req));
     }
-    let pool = state.pool.clone();
-    let (found, default_lang) = web::block(move || -> Result<_, AppError> {
-        let mut conn = pool.get()?;
-        Ok((
-            staff::find(&mut conn, staff_id)?,
-            settings::default_lang(&mut conn)?,
-        ))
-    })
-    .await??;
+    // Read together with the session by the session store; read here only when it is not.
+    let (found, default_lang) = match session.loaded_staff(staff_id) {
+        Some(loaded) => (loaded.staff(), loaded.default_lang()),
+        None => {
+            let pool = state.pool.clone();
+            web::block(move || -> Result<_, AppError> {
+                let mut conn = pool.get()?;
+                Ok((
+                    staff::find(&mut conn, staff_id)?,
+                    settings::default_lang(&mut conn)?,
+                ))
+            })
+            .await??
+        }
+    };
     state.remember_default_lang(default_lang);
     let Some(staff) = found.filter(|s| s.active) else {
         session.sign_out();

@@ -54,6 +54,15 @@ impl AppSession {
         Some((id, at))
     }
 
+    /// The staff row the session store read with this session, when it is about `staff_id`.
+    pub fn loaded_staff(&self, staff_id: i64) -> Option<super::session_store::LoadedStaff> {
+        self.0
+            .get::<super::session_store::LoadedStaff>(super::session_store::LOADED_STAFF)
+            .ok()
+            .flatten()
+            .filter(|l| l.staff_id == staff_id)
+    }
+
     /// Signs a staff member in: a new session id (no fixation), a new CSRF token.
     pub fn sign_in(
         &self,

@@ -18,6 +18,69 @@ use crate::db::sessions::SessionRow;
 
 type State = HashMap<String, String>;
 
+/// A reserved key of the loaded state: the signed-in staff member's row and the store's default
+/// language, read in the same database visit as the session (a page view then costs one trip
+/// to the blocking pool instead of two). Filled on every load, never stored (removed before
+/// every save), so it is never older than the request.
+pub const LOADED_STAFF: &str = "__loaded_staff";
+
+/// What [`LOADED_STAFF`] holds.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct LoadedStaff {
+    /// The staff id the state named, and its row (`None`: no such staff member any more).
+    pub staff_id: i64,
+    pub staff: Option<StaffSnapshot>,
+    pub default_lang: String,
+}
+
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct StaffSnapshot {
+    pub email: String,
+    pub name: String,
+    pub role: String,
+    pub language: Option<String>,
+    pub active: bool,
+    pub created_at: chrono::NaiveDateTime,
+}
+
+impl LoadedStaff {
+    fn read(conn: &mut crate::db::DbConn, staff_id: i64) -> anyhow::Result<LoadedStaff> {
+        let staff = crate::domain::staff::find(conn, staff_id)?.map(|s| StaffSnapshot {
+            email: s.email,
+            name: s.name,
+            role: s.role.code().to_owned(),
+            language: s.language.map(|l| l.code().to_owned()),
+            active: s.active,
+            created_at: s.created_at,
+        });
+        Ok(LoadedStaff {
+            staff_id,
+            staff,
+            default_lang: crate::domain::settings::default_lang(conn)?
+                .code()
+                .to_owned(),
+        })
+    }
+
+    /// The staff member as the rest of the application sees them.
+    pub fn staff(&self) -> Option<crate::domain::staff::Staff> {
+        use crate::domain::staff::{Role, Staff};
+        self.staff.as_ref().map(|s| Staff {
+            id: self.staff_id,
+            email: s.email.clone(),
+            name: s.name.clone(),
+            role: Role::from_code(&s.role).unwrap_or(Role::Support),
+            language: s.language.as_deref().and_then(crate::i18n::Lang::from_code),
+            active: s.active,
+            created_at: s.created_at,
+        })
+    }
+
+    pub fn default_lang(&self) -> crate::i18n::Lang {
+        crate::i18n::Lang::from_code(&self.default_lang).unwrap_or(crate::i18n::Lang::Es)
+    }
+}
+
 /// Sessions live in the database; the idle timeout is extended when a session is read, at
 /// most once a minute, so a page view costs one read and not a write.
 #[derive(Clone)]
@@ -83,19 +146,32 @@ impl SessionStore for DbSessionStore {
                     SessionRow::touch(conn, &id, Utc::now().naive_utc(), expires)?;
                 }
             }
-            Ok(found.map(|(state, _)| state))
+            let Some((json, _)) = found else {
+                return Ok(None);
+            };
+            let mut state: State = match serde_json::from_str(&json) {
+                Ok(s) => s,
+                Err(e) => return Ok(Some(Err(e))),
+            };
+            state.remove(LOADED_STAFF);
+            if let Some(staff_id) = staff_id_of(&state) {
+                let loaded = LoadedStaff::read(conn, staff_id)?;
+                state.insert(LOADED_STAFF.to_owned(), serde_json::to_string(&loaded)?);
+            }
+            Ok(Some(Ok(state)))
         })
         .await
         .map_err(LoadError::Other)?;
         match raw {
             None => Ok(None),
-            Some(json) => serde_json::from_str(&json)
+            Some(state) => state
                 .map(Some)
                 .map_err(|e| LoadError::Deserialization(e.into())),
         }
     }
 
-    async fn save(&self, state: State, ttl: &Duration) -> Result<SessionKey, SaveError> {
+    async fn save(&self, mut state: State, ttl: &Duration) -> Result<SessionKey, SaveError> {
+        state.remove(LOADED_STAFF);
         let json = serde_json::to_string(&state).map_err(|e| SaveError::Serialization(e.into()))?;
         let key = new_key().map_err(SaveError::Other)?;
         let id = key_hash(key.as_ref());
@@ -113,9 +189,10 @@ impl SessionStore for DbSessionStore {
     async fn update(
         &self,
         key: SessionKey,
-        state: State,
+        mut state: State,
         ttl: &Duration,
     ) -> Result<SessionKey, UpdateError> {
+        state.remove(LOADED_STAFF);
         let json =
             serde_json::to_string(&state).map_err(|e| UpdateError::Serialization(e.into()))?;
         let id = key_hash(key.as_ref());
