@@ -202,3 +202,9 @@ audit-loyalty-expiry = Loyalty points expired
 audit-review-add = Product review recorded
 audit-review-approved = Product review approved
 audit-review-rejected = Product review rejected
+
+loyalty-order-earned = Loyalty points earned
+loyalty-order-reversed = { $count ->
+    [one] { $n } taken back
+   *[other] { $n } taken back
+}

@@ -202,3 +202,9 @@ audit-loyalty-expiry = Puntos de fidelidad caducados
 audit-review-add = Reseña de producto registrada
 audit-review-approved = Reseña de producto aprobada
 audit-review-rejected = Reseña de producto rechazada
+
+loyalty-order-earned = Puntos de fidelidad ganados
+loyalty-order-reversed = { $count ->
+    [one] { $n } anulado
+   *[other] { $n } anulados
+}

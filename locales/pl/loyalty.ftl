@@ -210,3 +210,11 @@ audit-loyalty-expiry = Punkty lojalnościowe wygasły
 audit-review-add = Zapisano opinię o produkcie
 audit-review-approved = Opinia o produkcie zatwierdzona
 audit-review-rejected = Opinia o produkcie odrzucona
+
+loyalty-order-earned = Zdobyte punkty lojalnościowe
+loyalty-order-reversed = { $count ->
+    [one] { $n } cofnięty
+    [few] { $n } cofnięte
+    [many] { $n } cofniętych
+   *[other] { $n } cofniętego
+}

@@ -138,6 +138,9 @@ struct ShowPage {
     /// The form that was refused, with its message.
     credit_form: CreditForm,
     credit_error: Option<(&'static str, &'static str)>,
+    /// Loyalty points the order earned, and how many of them were taken back since.
+    points_earned: i64,
+    points_reversed: i64,
 }
 
 impl ShowPage {
@@ -176,7 +179,7 @@ async fn show_page(
     credit_error: Option<(&'static str, &'static str)>,
 ) -> Result<ShowPage, AppError> {
     let pool = state.pool.clone();
-    let (o, customer, lines, history, balance, enabled) =
+    let (o, customer, lines, history, balance, enabled, points) =
         web::block(move || -> Result<_, AppError> {
             let mut conn = pool.get()?;
             let o = orders::find(&mut conn, id)?.ok_or(AppError::NotFound)?;
@@ -187,14 +190,22 @@ async fn show_page(
                 orders::history(&mut conn, id)?,
                 credit::balance(&mut conn, o.customer_id)?,
                 credit::settings(&mut conn)?.enabled,
+                crate::db::loyalty::EntryRow::for_order(&mut conn, id)?,
                 o,
                 customer,
             ))
         })
         .await?
-        .map(|(lines, history, balance, enabled, o, customer)| {
-            (o, customer, lines, history, balance, enabled)
+        .map(|(lines, history, balance, enabled, points, o, customer)| {
+            (o, customer, lines, history, balance, enabled, points)
         })?;
+    let sum_of = |kind: &str| -> i64 {
+        points
+            .iter()
+            .filter(|e| e.kind == kind)
+            .map(|e| e.points)
+            .sum()
+    };
     Ok(ShowPage {
         ui: Ui::staff(auth, Area::Orders, &format!("/orders/{id}")),
         o,
@@ -209,6 +220,8 @@ async fn show_page(
         credit_key: crate::auth::random_token(),
         credit_form,
         credit_error,
+        points_earned: sum_of("earn_order"),
+        points_reversed: -sum_of("reversal"),
     })
 }
 
