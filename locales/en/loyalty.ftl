@@ -208,3 +208,4 @@ loyalty-order-reversed = { $count ->
     [one] { $n } taken back
    *[other] { $n } taken back
 }
+loyalty-rewards-unaffordable = The customer does not have enough points for any reward in stock.

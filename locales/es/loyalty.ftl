@@ -208,3 +208,4 @@ loyalty-order-reversed = { $count ->
     [one] { $n } anulado
    *[other] { $n } anulados
 }
+loyalty-rewards-unaffordable = El cliente no tiene puntos suficientes para ninguna recompensa en stock.

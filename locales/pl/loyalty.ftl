@@ -218,3 +218,4 @@ loyalty-order-reversed = { $count ->
     [many] { $n } cofniętych
    *[other] { $n } cofniętego
 }
+loyalty-rewards-unaffordable = Klient nie ma dość punktów na żadną dostępną nagrodę.

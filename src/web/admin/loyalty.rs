@@ -58,6 +58,8 @@ struct PanelPage {
     exchanges: Vec<ExchangeLine>,
     history: Vec<HistoryEntry>,
     rewards: Vec<RewardLine>,
+    /// The offered rewards the customer has enough points for.
+    affordable: Vec<RewardLine>,
     reviews: Vec<ReviewLine>,
     products: Vec<Product>,
     adjust: AdjustInput,
@@ -148,6 +150,12 @@ fn panel_page(auth: &CurrentStaff, d: PanelData, t: Typed) -> PanelPage {
         settings: d.settings,
         exchanges: d.exchanges,
         history: d.history,
+        affordable: d
+            .rewards
+            .iter()
+            .filter(|r| r.0.active && r.0.stock > 0 && r.0.points <= d.balance)
+            .cloned()
+            .collect(),
         rewards: d.rewards.into_iter().filter(|r| r.0.active).collect(),
         reviews: d.reviews,
         products: d.products,
@@ -667,9 +675,13 @@ pub async fn settings_form(
 pub async fn save_settings(
     auth: Authorized<ManageMoney>,
     state: web::Data<AppState>,
-    form: web::Form<SettingsInput>,
+    body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    let (actor, input) = (auth.staff.id, form.into_inner());
+    // The product picker sends `products` once per ticked box: `web::Form` cannot read a
+    // repeated field into a list.
+    let input: SettingsInput = serde_html_form::from_bytes(&body)
+        .map_err(|e| AppError::BadRequest(format!("settings form: {e}")))?;
+    let actor = auth.staff.id;
     let submitted = input.clone();
     let result = db(&state, move |conn| {
         Ok(loyalty::save_settings(conn, actor, &submitted))
