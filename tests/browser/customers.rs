@@ -24,7 +24,7 @@ struct Labels {
     open_card: &'static str,
     edit: &'static str,
     /// The card's section links, in order.
-    sections: [&'static str; 7],
+    sections: [&'static str; 9],
     more_actions: &'static str,
     delete_customer: &'static str,
     note_add: &'static str,
@@ -58,7 +58,9 @@ const ES_LABELS: Labels = Labels {
         "Direcciones",
         "Notas",
         "Etiquetas",
+        "Segmentos",
         "Historial de pedidos",
+        "Programa de fidelidad",
         "Cronología",
     ],
     more_actions: "Más acciones",
@@ -94,7 +96,9 @@ const PL_LABELS: Labels = Labels {
         "Adresy",
         "Notatki",
         "Tagi",
+        "Segmenty",
         "Historia zamówień",
+        "Program lojalnościowy",
         "Oś czasu",
     ],
     more_actions: "Więcej akcji",
@@ -339,7 +343,7 @@ fn in_order(texts: &[String], wanted: &[&str]) -> bool {
     wanted.iter().all(|w| rest.any(|t| t == w))
 }
 
-/// Waits for the card's section links: the seven sections in the card's order (sections that
+/// Waits for the card's section links: the nine sections in the card's order (sections that
 /// later features add may come between them).
 async fn expect_card_sections(page: &Page, labels: &Labels) -> Result<()> {
     page.expect_texts(
@@ -351,7 +355,7 @@ async fn expect_card_sections(page: &Page, labels: &Labels) -> Result<()> {
     .map(drop)
 }
 
-/// Waits for the edit page's section links: the card's seven sections (in any order; sections
+/// Waits for the edit page's section links: the card's nine sections (in any order; sections
 /// that later features add may come too), the contact data marked as the current one.
 async fn expect_edit_sections(page: &Page, labels: &Labels) -> Result<()> {
     page.expect_texts(

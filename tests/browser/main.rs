@@ -14,6 +14,7 @@ mod common;
 mod credit;
 mod customers;
 mod harness;
+mod loyalty;
 
 use anyhow::{Context, Result, ensure};
 use common::{OWNER_EMAIL, PASSWORD, TestApp};
@@ -26,7 +27,7 @@ struct Shell {
     sign_in_title: &'static str,
     dashboard_title: &'static str,
     /// The owner's sidebar, in order.
-    nav: [&'static str; 6],
+    nav: [&'static str; 7],
     sign_out: &'static str,
     sales_label: &'static str,
     /// A money figure as this language writes it (`0,00 €`, `€0.00`).
@@ -42,6 +43,7 @@ const ES: Shell = Shell {
         "Clientes",
         "Pedidos",
         "Créditos",
+        "Fidelidad",
         "Equipo",
         "Configuración",
     ],
@@ -59,6 +61,7 @@ const PL: Shell = Shell {
         "Klienci",
         "Zamówienia",
         "Kredyt",
+        "Lojalność",
         "Zespół",
         "Ustawienia",
     ],
@@ -76,6 +79,7 @@ const EN: Shell = Shell {
         "Customers",
         "Orders",
         "Credit",
+        "Loyalty",
         "Staff",
         "Settings",
     ],
