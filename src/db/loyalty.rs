@@ -696,8 +696,11 @@ pub fn set_eligible_products(conn: &mut DbConn, ids: &[i64]) -> QueryResult<()> 
     Ok(())
 }
 
-/// Active products, for the pickers: (id, SKU, name, price, currency).
-pub fn active_products(conn: &mut DbConn) -> QueryResult<Vec<(i64, String, String, i64, String)>> {
+/// An active product for the pickers: (id, SKU, name, price, currency).
+pub type ActiveProduct = (i64, String, String, i64, String);
+
+/// Active products, for the pickers.
+pub fn active_products(conn: &mut DbConn) -> QueryResult<Vec<ActiveProduct>> {
     products::table
         .filter(products::active.eq(true))
         .order(products::name.asc())

@@ -390,8 +390,13 @@ fn valid_key(key: &str) -> Result<Option<&str>, LoyaltyError> {
     if key.is_empty() {
         return Ok(None);
     }
-    if key.len() > MAX_KEY || !key.bytes().all(|b| b.is_ascii_graphic()) || key.contains(':') {
-        // ':' is kept for the keys the domain makes itself ('order:12').
+    if key.len() > MAX_KEY
+        || !key.bytes().all(|b| b.is_ascii_graphic())
+        || key.contains(':')
+        || key == "newsletter"
+    {
+        // ':' is kept for the keys the domain makes itself ('order:12'), and 'newsletter' is
+        // one of them: a manual change under it would block the newsletter award for good.
         return Err(LoyaltyError::Invalid(vec![(
             "idempotency_key",
             "credit-error-key",
@@ -1111,7 +1116,13 @@ pub fn monthly(
         (d - Duration::days(1)).with_day(1).unwrap_or(d)
     });
     let from = first.and_time(chrono::NaiveTime::MIN);
-    let to = NaiveDateTime::MAX;
+    // The first day of the next month. Not `NaiveDateTime::MAX`: SQLite compares timestamps
+    // as text, and "+262142-…" sorts before every real date.
+    let month_start = today.with_day(1).unwrap_or(today);
+    let to = (month_start + Duration::days(32))
+        .with_day(1)
+        .unwrap_or(month_start)
+        .and_time(chrono::NaiveTime::MIN);
     use crate::domain::overview::YearMonth;
     let mut out: Vec<(YearMonth, i64, i64)> = Vec::new();
     let mut d = first;

@@ -133,6 +133,11 @@ pub fn change_status(
     }
     let now = Utc::now().naive_utc();
     crate::db::write_tx(conn, |conn| {
+        // Read under the order's row lock (PostgreSQL): two staff setting the same status at
+        // once record one change, the second sees it done.
+        if !crate::db::credit::lock_order(conn, order_id)? {
+            return Err(OrderError::NotFound);
+        }
         let order: OrderRow = q::find(conn, order_id)?.ok_or(OrderError::NotFound)?;
         if order.status == status {
             return Ok(());

@@ -259,6 +259,9 @@ pub async fn place_exchange(
             return Ok(see_other(&format!("/customers/{id}/loyalty#exchanges")));
         }
         Err(LoyaltyError::Invalid(errors)) => Typed {
+            // Said above the section too: the form is not shown when no reward is affordable,
+            // and the operation id has no field of its own.
+            refusal: errors.first().map(|e| e.1),
             errors: FieldErrors(errors),
             ..Typed::none()
         },
