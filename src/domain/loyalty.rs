@@ -7,8 +7,9 @@
 //! - each award happens once per (customer, award key): an order's points (`order:ID`), the
 //!   newsletter sign-up (`newsletter`, once ever), an approved review (`review:ID`); each
 //!   reversal once (`cancel:ID`, `refund:LOT`);
-//! - an order is worth [`order_points`] at any time: earning, a partial refund and a
-//!   cancellation all bring what the order has earned towards that one figure;
+//! - an order earns [`order_points`] once, on what was paid; a partial refund and a
+//!   cancellation bring what it has earned down to the same proportion of the money kept
+//!   ([`settle_order`]);
 //! - a manual change writes one history line and sends nothing to the customer.
 //!
 //! Points held by a pending exchange order are already out of the balance (a `hold` entry);
@@ -571,9 +572,14 @@ pub fn order_points(order: &OrderRow, lines: &[LineRow], s: &Settings) -> i64 {
 
 /// Brings what an order has earned towards what it is worth: grants its points once it has
 /// reached the configured status, takes back on a cancellation or refund (`reverse_key`).
-/// A take-back never drives the balance below zero: what the customer has spent already is
-/// not recovered (the shortfall is written in the line's reason). Call inside the order's
-/// write transaction; `reverse_key` is `cancel:ID` or `refund:LOT`.
+///
+/// The award is computed on the order as paid, before any refund; refunds made before it are
+/// taken back at once in the same transaction (key `refund:before:ID`), so an award always
+/// stands for the whole paid amount and every later take-back is the same proportion of money:
+/// the order is worth `earned × (paid − refunded) / paid` points (0 once cancelled), whatever
+/// the settings are now. A take-back never drives the balance below zero: what the customer
+/// has spent already is not recovered (the shortfall is written in the line's reason). Call
+/// inside the order's write transaction; `reverse_key` is `cancel:ID` or `refund:LOT`.
 pub fn settle_order(
     conn: &mut DbConn,
     actor: Option<i64>,
@@ -583,58 +589,61 @@ pub fn settle_order(
     let Some(order) = crate::db::orders::find(conn, order_id)? else {
         return Err(LoyaltyError::NotFound);
     };
-    let entries = EntryRow::for_order(conn, order_id)?;
     let earned_key = format!("order:{order_id}");
-    let has_earned = entries
+    let has_earned = EntryRow::for_order(conn, order_id)?
         .iter()
         .any(|e| e.award_key.as_deref() == Some(earned_key.as_str()));
     let now = Utc::now().naive_utc();
-    if !has_earned {
+    let before_key;
+    let reverse_key = if has_earned {
+        reverse_key
+    } else {
         let s = settings(conn)?;
         if !s.enabled || !reached(&order.status, &s.earn_status) {
             return Ok(());
         }
         let lines = crate::db::orders::lines(conn, order_id)?;
-        let points = order_points(&order, &lines, &s);
-        if points > 0 {
-            once(
-                conn,
-                &Movement {
-                    order_id: Some(order_id),
-                    key: Some(&earned_key),
-                    actor,
-                    ..Movement::new(order.customer_id, "earn_order", points, now)
-                },
-            )?;
+        let as_paid = OrderRow {
+            credit_refunded_cents: 0,
+            ..order.clone()
+        };
+        let points = order_points(&as_paid, &lines, &s);
+        if points == 0 {
+            return Ok(());
         }
-        return Ok(());
-    }
+        if once(
+            conn,
+            &Movement {
+                order_id: Some(order_id),
+                key: Some(&earned_key),
+                actor,
+                ..Movement::new(order.customer_id, "earn_order", points, now)
+            },
+        )?
+        .is_none()
+            || order.credit_refunded_cents == 0
+        {
+            return Ok(());
+        }
+        before_key = format!("refund:before:{order_id}");
+        Some(before_key.as_str())
+    };
     let Some(key) = reverse_key else {
         return Ok(());
     };
-    let s = settings(conn)?;
-    let lines = crate::db::orders::lines(conn, order_id)?;
-    // The order's worth at the rate it earned at: the earned line over its full worth.
+    let entries = EntryRow::for_order(conn, order_id)?;
     let net: i64 = entries.iter().map(|e| e.points).sum();
     let earned: i64 = entries
         .iter()
         .filter(|e| e.kind == "earn_order")
         .map(|e| e.points)
         .sum();
-    let full = order_points(
-        &OrderRow {
-            status: "paid".to_owned(),
-            credit_refunded_cents: 0,
-            ..order.clone()
-        },
-        &lines,
-        &s,
-    );
-    let now_worth = if full == 0 {
+    let paid = order.total_cents - order.credit_paid_cents;
+    let kept = (paid - order.credit_refunded_cents).max(0);
+    let now_worth = if order.status == "cancelled" || paid <= 0 {
         0
     } else {
-        let current = order_points(&order, &lines, &s);
-        i64::try_from(i128::from(earned) * i128::from(current) / i128::from(full)).unwrap_or(0)
+        i64::try_from(i128::from(earned) * i128::from(kept) / i128::from(paid)).unwrap_or(0)
     };
     let owed = net - now_worth;
     if owed <= 0 {

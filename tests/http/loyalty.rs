@@ -860,6 +860,45 @@ async fn a_partial_refund_to_store_credit_takes_back_points_in_proportion_once()
 }
 
 #[actix_web::test]
+async fn a_refund_made_before_the_order_earns_is_taken_back_once_and_later_refunds_stay_in_proportion()
+ {
+    let app = TestApp::spawn().await;
+    let owner = app.create_owner();
+    configure(&app, owner, &program("1", "delivered"));
+    let id = customer(&app, "Marta Wiśniewska", "marta@example.pl", true);
+    let oid = order(&app, id, "R-2", 10_000, "shipped", 1);
+    assert!(entries(&app, id).is_empty(), "shipped does not earn yet");
+    app.with_conn(|conn| credit::refund(conn, owner, oid, "25", "early"))
+        .unwrap();
+    assert!(
+        entries(&app, id).is_empty(),
+        "nothing earned, nothing to take back"
+    );
+
+    let c = Client::signed_in(&app, OWNER_EMAIL).await;
+    assert_status(
+        &set_status(&c, oid, "delivered").await,
+        StatusCode::SEE_OTHER,
+        "deliver",
+    );
+    // The award stands for the whole order; the earlier quarter is taken back with it.
+    assert_eq!(points_of(&app, id, "earn_order"), [100]);
+    assert_eq!(points_of(&app, id, "reversal"), [-25]);
+    assert_eq!(assert_sums(&app, id), 75);
+    // Another quarter: the order keeps half its money and half its points, not less.
+    app.with_conn(|conn| credit::refund(conn, owner, oid, "25", "late"))
+        .unwrap();
+    assert_eq!(points_of(&app, id, "reversal"), [-25, -25]);
+    assert_eq!(assert_sums(&app, id), 50);
+    // Changing the rate or the products afterwards does not change what a refund takes.
+    configure(&app, owner, &program("3", "delivered"));
+    app.with_conn(|conn| credit::refund(conn, owner, oid, "10", "later"))
+        .unwrap();
+    assert_eq!(points_of(&app, id, "reversal"), [-10, -25, -25]);
+    assert_eq!(assert_sums(&app, id), 40);
+}
+
+#[actix_web::test]
 async fn only_selected_products_earn_and_the_part_paid_with_store_credit_does_not() {
     let app = TestApp::spawn().await;
     let owner = app.create_owner();

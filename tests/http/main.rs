@@ -15,6 +15,7 @@ mod credit_model;
 mod customers;
 mod languages;
 mod loyalty;
+mod loyalty_model;
 mod operations;
 mod orders;
 mod overview;
