@@ -1944,6 +1944,18 @@ async fn an_award_replayed_twenty_times_at_once_is_granted_once() {
         assert_eq!(t.await.unwrap(), StatusCode::SEE_OTHER);
     }
     assert_eq!(order_row(&app, pending).status, "delivered");
+    // The order's own history records the change once too (the order is read under its lock).
+    let history = app
+        .with_conn(|conn| clientela::db::orders::history(conn, pending))
+        .unwrap();
+    assert_eq!(
+        history
+            .iter()
+            .map(|h| h.to_status.as_str())
+            .collect::<Vec<_>>(),
+        ["pending", "delivered"],
+        "one status change recorded"
+    );
     assert_eq!(points_of(&app, id, "earn_order"), [25, 40]);
     assert_eq!(assert_sums(&app, id), 80);
 
