@@ -11,6 +11,14 @@ use super::schema::{
     loyalty_rewards, orders, product_reviews, products, staff,
 };
 
+/// `SUM(column)` as BIGINT on both backends (PostgreSQL's SUM of BIGINT is NUMERIC); NULL
+/// when there are no rows. `column` is always one of our own column names.
+fn sum_bigint(
+    column: &'static str,
+) -> diesel::expression::SqlLiteral<diesel::sql_types::Nullable<diesel::sql_types::BigInt>> {
+    diesel::dsl::sql(&format!("CAST(SUM({column}) AS BIGINT)"))
+}
+
 // ---------------------------------------------------------------------------------------
 // Accounts
 // ---------------------------------------------------------------------------------------
@@ -111,9 +119,7 @@ pub fn expiring(conn: &mut DbConn, before: NaiveDateTime, limit: i64) -> QueryRe
 /// Points held by all customers together.
 pub fn outstanding(conn: &mut DbConn) -> QueryResult<i64> {
     let total: Option<i64> = loyalty_accounts::table
-        .select(diesel::dsl::sql::<
-            diesel::sql_types::Nullable<diesel::sql_types::BigInt>,
-        >("CAST(SUM(balance) AS BIGINT)"))
+        .select(sum_bigint("balance"))
         .first(conn)?;
     Ok(total.unwrap_or(0))
 }
@@ -234,9 +240,7 @@ impl EntryRow {
     pub fn ledger_sum(conn: &mut DbConn, customer_id: i64) -> QueryResult<i64> {
         let total: Option<i64> = loyalty_entries::table
             .filter(loyalty_entries::customer_id.eq(customer_id))
-            .select(diesel::dsl::sql::<
-                diesel::sql_types::Nullable<diesel::sql_types::BigInt>,
-            >("CAST(SUM(points) AS BIGINT)"))
+            .select(sum_bigint("points"))
             .first(conn)?;
         Ok(total.unwrap_or(0))
     }
@@ -631,24 +635,18 @@ impl ExchangeRow {
 
     /// Points held by a customer's pending exchange orders.
     pub fn held(conn: &mut DbConn, customer_id: i64) -> QueryResult<i64> {
-        let total: Option<i64> = loyalty_exchanges::table
-            .filter(loyalty_exchanges::customer_id.eq(customer_id))
-            .filter(loyalty_exchanges::status.eq("pending"))
-            .select(diesel::dsl::sql::<
-                diesel::sql_types::Nullable<diesel::sql_types::BigInt>,
-            >("CAST(SUM(points) AS BIGINT)"))
-            .first(conn)?;
-        Ok(total.unwrap_or(0))
+        Self::held_by(conn, Some(customer_id))
     }
 
-    /// Points held by every pending exchange order.
-    pub fn held_total(conn: &mut DbConn) -> QueryResult<i64> {
-        let total: Option<i64> = loyalty_exchanges::table
+    /// Points held by the pending exchange orders of one customer, or of everyone.
+    pub fn held_by(conn: &mut DbConn, customer_id: Option<i64>) -> QueryResult<i64> {
+        let mut q = loyalty_exchanges::table
             .filter(loyalty_exchanges::status.eq("pending"))
-            .select(diesel::dsl::sql::<
-                diesel::sql_types::Nullable<diesel::sql_types::BigInt>,
-            >("CAST(SUM(points) AS BIGINT)"))
-            .first(conn)?;
+            .into_boxed();
+        if let Some(c) = customer_id {
+            q = q.filter(loyalty_exchanges::customer_id.eq(c));
+        }
+        let total: Option<i64> = q.select(sum_bigint("points")).first(conn)?;
         Ok(total.unwrap_or(0))
     }
 

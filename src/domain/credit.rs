@@ -767,10 +767,7 @@ pub fn refund(
         // The points the order earned shrink with what it is worth after the refund, once.
         let reverse_key = format!("refund:{lot}");
         crate::domain::loyalty::settle_order(conn, Some(actor), order_id, Some(&reverse_key))
-            .map_err(|e| match e {
-                crate::domain::loyalty::LoyaltyError::Db(e) => CreditError::Db(e),
-                _ => CreditError::Db(diesel::result::Error::RollbackTransaction),
-            })?;
+            .map_err(|e| CreditError::Db(e.into_db()))?;
         Ok(lot)
     });
     match (result, customer) {

@@ -188,10 +188,8 @@ fn check_email_free(
 
 /// The loyalty award for signing up to the newsletter (once per customer, ever).
 fn newsletter_award(conn: &mut DbConn, actor: i64, id: i64) -> Result<(), CustomerError> {
-    crate::domain::loyalty::award_newsletter(conn, Some(actor), id).map_err(|e| match e {
-        crate::domain::loyalty::LoyaltyError::Db(e) => CustomerError::Db(e),
-        _ => CustomerError::Db(diesel::result::Error::RollbackTransaction),
-    })
+    crate::domain::loyalty::award_newsletter(conn, Some(actor), id)
+        .map_err(|e| CustomerError::Db(e.into_db()))
 }
 
 /// Creates a customer from the form ("Nuevo cliente"); returns its id.

@@ -67,6 +67,16 @@ pub enum LoyaltyError {
 }
 
 impl LoyaltyError {
+    /// For callers that run a loyalty step inside their own transaction (placing an order,
+    /// a refund, a newsletter consent): awards never refuse, so anything but a database error
+    /// is a broken invariant and the whole transaction is undone.
+    pub fn into_db(self) -> diesel::result::Error {
+        match self {
+            LoyaltyError::Db(e) => e,
+            _ => diesel::result::Error::RollbackTransaction,
+        }
+    }
+
     /// The message key shown to the person who asked.
     pub fn message(&self) -> FieldError {
         match self {
@@ -1090,11 +1100,7 @@ pub fn seed_demo(conn: &mut DbConn, products: &[i64], now: NaiveDateTime) -> Que
 
 /// The demo's newsletter award for a customer who signed up.
 pub fn seed_demo_newsletter(conn: &mut DbConn, customer_id: i64) -> QueryResult<()> {
-    match award_newsletter(conn, None, customer_id) {
-        Ok(()) => Ok(()),
-        Err(LoyaltyError::Db(e)) => Err(e),
-        Err(_) => Err(diesel::result::Error::RollbackTransaction),
-    }
+    award_newsletter(conn, None, customer_id).map_err(LoyaltyError::into_db)
 }
 
 // ---------------------------------------------------------------------------------------

@@ -112,11 +112,8 @@ pub fn place(
     }
     q::insert_history(conn, order_id, None, status, None, placed_at)?;
     refresh_customer_figures(conn, customer_id)?;
-    crate::domain::loyalty::settle_order(conn, None, order_id, None).map_err(|e| match e {
-        crate::domain::loyalty::LoyaltyError::Db(e) => e,
-        // Awards never refuse; anything else is a broken invariant: undo the order.
-        _ => diesel::result::Error::RollbackTransaction,
-    })?;
+    crate::domain::loyalty::settle_order(conn, None, order_id, None)
+        .map_err(crate::domain::loyalty::LoyaltyError::into_db)?;
     Ok(order_id)
 }
 

@@ -733,7 +733,7 @@ pub async fn overview(
             loyalty::settings(conn)?,
             q::outstanding(conn)?,
             ExchangeRow::pending_count(conn)?,
-            ExchangeRow::held_total(conn)?,
+            ExchangeRow::held_by(conn, None)?,
             loyalty::monthly(conn, today, 12)?,
             q::top_earners(conn, 10)?,
         ))
