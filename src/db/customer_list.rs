@@ -68,6 +68,8 @@ pub struct Filter {
     pub city: Option<String>,
     pub last_order_from: Option<NaiveDate>,
     pub last_order_to: Option<NaiveDate>,
+    /// Customers of this group.
+    pub group_id: Option<i64>,
     /// Only this customer (segment membership of one customer).
     pub customer_id: Option<i64>,
 }
@@ -196,6 +198,9 @@ fn filtered<'a>(f: &'a Filter, key: SortKey, backend: Backend) -> Boxed<'a> {
     if let Some(d) = f.last_order_to.and_then(|d| d.succ_opt()) {
         q = q.filter(customers::last_order_at.lt(d.and_hms_opt(0, 0, 0).unwrap_or_default()));
     }
+    if let Some(g) = f.group_id {
+        q = q.filter(customers::group_id.eq(g));
+    }
     if let Some(id) = f.customer_id {
         q = q.filter(customers::id.eq(id));
     }
@@ -246,6 +251,24 @@ pub fn count_exact(conn: &mut DbConn, f: &Filter) -> QueryResult<i64> {
     filtered(f, SortKey::Created, backend)
         .count()
         .get_result(conn)
+}
+
+/// Up to `limit` ids of live customers matching the filter, above `after_id`, in id order (a
+/// bulk action walks a whole view in batches with it).
+pub fn ids_after(
+    conn: &mut DbConn,
+    f: &Filter,
+    after_id: i64,
+    limit: i64,
+) -> QueryResult<Vec<i64>> {
+    let backend = super::backend_of(conn);
+    filtered(f, SortKey::Created, backend)
+        .filter(customers::id.gt(after_id))
+        .filter(customers::anonymized_at.is_null())
+        .order(customers::id.asc())
+        .select(customers::id)
+        .limit(limit)
+        .load(conn)
 }
 
 /// Whether customer `id` matches the filter (whatever `f.customer_id` says).

@@ -32,6 +32,11 @@ pub struct CustomerRow {
     pub credit_cents: i64,
     /// Loyalty points (kept by `domain::loyalty`).
     pub points: i64,
+    /// The customer's group (at most one).
+    pub group_id: Option<i64>,
+    /// The personal discount: `amount` (minor units off each unit) or `percent` (basis points).
+    pub discount_kind: Option<String>,
+    pub discount_value: i64,
 }
 
 /// The contact fields staff edit.
@@ -55,6 +60,15 @@ impl CustomerRow {
             .select(CustomerRow::as_select())
             .first(conn)
             .optional()
+    }
+
+    /// How many of these ids are live (not anonymized) customers.
+    pub fn count_live(conn: &mut DbConn, ids: &[i64]) -> QueryResult<i64> {
+        customers::table
+            .filter(customers::id.eq_any(ids))
+            .filter(customers::anonymized_at.is_null())
+            .count()
+            .get_result(conn)
     }
 
     /// Another registered customer with this e-mail, if any.

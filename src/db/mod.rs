@@ -12,6 +12,7 @@ pub mod audit;
 pub mod credit;
 pub mod customer_list;
 pub mod customers;
+pub mod groups;
 pub mod loyalty;
 pub mod orders;
 pub mod overview;

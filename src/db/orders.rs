@@ -25,6 +25,9 @@ pub struct OrderRow {
     pub credit_paid_cents: i64,
     /// What has been refunded from the order into store credit.
     pub credit_refunded_cents: i64,
+    /// An order on account: when its invoice falls due, and when it was paid.
+    pub due_at: Option<NaiveDateTime>,
+    pub settled_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

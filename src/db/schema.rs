@@ -78,6 +78,9 @@ diesel::table! {
         search_text -> Text,
         credit_cents -> BigInt,
         points -> BigInt,
+        group_id -> Nullable<BigInt>,
+        discount_kind -> Nullable<Text>,
+        discount_value -> BigInt,
     }
 }
 
@@ -164,6 +167,8 @@ diesel::table! {
         updated_at -> Timestamp,
         credit_paid_cents -> BigInt,
         credit_refunded_cents -> BigInt,
+        due_at -> Nullable<Timestamp>,
+        settled_at -> Nullable<Timestamp>,
     }
 }
 
@@ -337,7 +342,44 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    customer_groups (id) {
+        id -> BigInt,
+        name -> Text,
+        name_key -> Text,
+        discount_bp -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    group_prices (group_id, product_id) {
+        group_id -> BigInt,
+        product_id -> BigInt,
+        price_cents -> BigInt,
+    }
+}
+
+diesel::table! {
+    credit_options (id) {
+        id -> BigInt,
+        customer_id -> BigInt,
+        currency -> Text,
+        limit_cents -> BigInt,
+        terms_days -> Integer,
+        block_overdue -> Bool,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sessions -> staff (staff_id));
+diesel::joinable!(customers -> customer_groups (group_id));
+diesel::joinable!(group_prices -> customer_groups (group_id));
+diesel::joinable!(group_prices -> products (product_id));
+diesel::joinable!(credit_options -> customers (customer_id));
 diesel::joinable!(audit_log -> staff (actor_staff_id));
 diesel::joinable!(addresses -> customers (customer_id));
 diesel::joinable!(orders -> customers (customer_id));
@@ -382,4 +424,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     loyalty_exchanges,
     loyalty_entries,
     loyalty_products,
+    customer_groups,
+    group_prices,
+    credit_options,
 );

@@ -32,6 +32,8 @@ pub struct ListQuery {
     /// "yes": customers with loyalty points.
     pub points: Option<String>,
     pub city: Option<String>,
+    /// A customer group's id.
+    pub group: Option<String>,
     pub last_order_from: Option<String>,
     pub last_order_to: Option<String>,
     pub sort: Option<String>,
@@ -142,6 +144,7 @@ pub fn list_state(q: &ListQuery) -> ListState {
         city: non_empty(&q.city).map(str::to_owned),
         last_order_from: parse_date(&q.last_order_from, &mut errors),
         last_order_to: parse_date(&q.last_order_to, &mut errors),
+        group_id: non_empty(&q.group).and_then(|g| g.parse().ok()),
         customer_id: None,
     };
     let sort = non_empty(&q.sort)
@@ -172,7 +175,7 @@ pub fn list_state(q: &ListQuery) -> ListState {
 }
 
 /// The list's filter parameters, in the order they appear in URLs (and segment criteria).
-pub const FILTER_PARAMS: [&str; 17] = [
+pub const FILTER_PARAMS: [&str; 18] = [
     "q",
     "type",
     "tag",
@@ -190,6 +193,7 @@ pub const FILTER_PARAMS: [&str; 17] = [
     "newsletter",
     "credit",
     "points",
+    "group",
 ];
 
 /// The value of one list parameter, if set.
@@ -212,6 +216,7 @@ pub fn param<'a>(q: &'a ListQuery, name: &str) -> Option<&'a str> {
         "newsletter" => &q.newsletter,
         "credit" => &q.credit,
         "points" => &q.points,
+        "group" => &q.group,
         "sort" => &q.sort,
         "dir" => &q.dir,
         _ => return None,

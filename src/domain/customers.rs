@@ -16,7 +16,8 @@ use crate::db::store::{self, NewAddress, NewCustomer};
 use crate::db::{DbConn, write_tx};
 use crate::domain::audit;
 use crate::domain::segments::Seen;
-use crate::domain::types::{Email, FieldError, PersonName};
+use crate::domain::pricing::PersonalDiscount;
+use crate::domain::types::{Cents, Email, FieldError, Percent, PersonName};
 use crate::i18n::Lang;
 
 /// Field errors of a form: (field name, Fluent key).
@@ -54,6 +55,64 @@ pub struct CustomerInput {
     /// The version the edit started from.
     #[serde(default)]
     pub version: i64,
+    /// The customer group's id; empty for none.
+    #[serde(default)]
+    pub group: String,
+    /// The personal discount's type: empty (none), `amount` ("Monetario") or `percent`
+    /// ("Porcentaje").
+    #[serde(default)]
+    pub discount_kind: String,
+    #[serde(default)]
+    pub discount_value: String,
+}
+
+/// Who saves a customer form: the staff member, and whether their role may change pricing
+/// (group and personal discount). When it may not, those fields are left as they are.
+#[derive(Debug, Clone, Copy)]
+pub struct Editor {
+    pub id: i64,
+    pub may_price: bool,
+}
+
+/// Group and personal discount as typed and read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Pricing {
+    group: Option<i64>,
+    discount: PersonalDiscount,
+}
+
+fn validate_discount(input: &CustomerInput) -> Result<PersonalDiscount, FieldError> {
+    let value = input.discount_value.trim();
+    match input.discount_kind.trim() {
+        "" => Ok(PersonalDiscount::None),
+        "amount" if value.starts_with('-') => Err("error-amount-negative"),
+        "amount" => Cents::parse(value).map(|c| PersonalDiscount::from_row(Some("amount"), c.0)),
+        "percent" => {
+            Percent::parse(value).map(|p| PersonalDiscount::from_row(Some("percent"), p.0))
+        }
+        _ => Err("error-discount-kind"),
+    }
+}
+
+/// Reads the pricing fields (the group must exist). Call inside the write transaction.
+fn read_pricing(conn: &mut DbConn, input: &CustomerInput) -> Result<Pricing, CustomerError> {
+    let mut errors = FormErrors::new();
+    let discount = validate_discount(input)
+        .map_err(|e| errors.push(("discount_value", e)))
+        .unwrap_or_default();
+    let group = crate::domain::groups::parse_group(conn, &input.group)
+        .map_err(|e| errors.push(("group", e)))
+        .unwrap_or_default();
+    if errors.is_empty() {
+        Ok(Pricing { group, discount })
+    } else {
+        Err(CustomerError::Invalid(errors))
+    }
+}
+
+fn save_pricing(conn: &mut DbConn, id: i64, p: Pricing) -> QueryResult<usize> {
+    let (kind, value) = p.discount.to_row();
+    crate::db::groups::set_customer_pricing(conn, id, p.group, kind, value)
 }
 
 /// Contact data that passed validation.
@@ -98,6 +157,10 @@ fn validate(input: &CustomerInput) -> Result<Contact, FormErrors> {
     if language.is_none() {
         errors.push(("language", "error-required"));
     }
+    // Shown with the contact errors; the group is checked against the database on save.
+    if let Err(e) = validate_discount(input) {
+        errors.push(("discount_value", e));
+    }
     match (name, language) {
         (Some(name), Some(language)) if errors.is_empty() => Ok(Contact {
             full_name: name.as_str().to_owned(),
@@ -140,7 +203,8 @@ pub fn search_text(
 fn snapshot(c: &CustomerRow) -> Option<String> {
     serde_json::to_string(&serde_json::json!({
         "full_name": c.full_name, "email": c.email, "phone": c.phone, "language": c.language,
-        "registered": c.registered, "newsletter": c.newsletter,
+        "registered": c.registered, "newsletter": c.newsletter, "group_id": c.group_id,
+        "discount_kind": c.discount_kind, "discount_value": c.discount_value,
     }))
     .ok()
 }
@@ -193,12 +257,27 @@ fn newsletter_award(conn: &mut DbConn, actor: i64, id: i64) -> Result<(), Custom
 }
 
 /// Creates a customer from the form ("Nuevo cliente"); returns its id.
-pub fn create(conn: &mut DbConn, actor: i64, input: &CustomerInput) -> Result<i64, CustomerError> {
+pub fn create(
+    conn: &mut DbConn,
+    editor: Editor,
+    input: &CustomerInput,
+) -> Result<i64, CustomerError> {
+    let actor = editor.id;
     let contact = validate(input).map_err(CustomerError::Invalid)?;
     let now = Utc::now().naive_utc();
     write_tx(conn, |conn| {
+        let pricing = editor
+            .may_price
+            .then(|| read_pricing(conn, input))
+            .transpose()?;
         check_email_free(conn, &contact, None)?;
         let id = insert(conn, &contact, now)?;
+        if let Some(p) = pricing {
+            // A new customer is in no segment yet, but one put straight into a group is.
+            let seen = Seen::before(conn, id)?;
+            save_pricing(conn, id, p)?;
+            seen.settle(conn)?;
+        }
         if contact.newsletter {
             newsletter_award(conn, actor, id)?;
         }
@@ -220,13 +299,18 @@ pub fn create(conn: &mut DbConn, actor: i64, input: &CustomerInput) -> Result<i6
 /// Saves contact data over `input.version`; refused as stale when someone saved meanwhile.
 pub fn update(
     conn: &mut DbConn,
-    actor: i64,
+    editor: Editor,
     id: i64,
     input: &CustomerInput,
 ) -> Result<(), CustomerError> {
+    let actor = editor.id;
     let contact = validate(input).map_err(CustomerError::Invalid)?;
     let now = Utc::now().naive_utc();
     write_tx(conn, |conn| {
+        let pricing = editor
+            .may_price
+            .then(|| read_pricing(conn, input))
+            .transpose()?;
         let before = CustomerRow::find(conn, id)?.ok_or(CustomerError::NotFound)?;
         if before.anonymized_at.is_some() {
             return Err(CustomerError::NotFound);
@@ -254,6 +338,9 @@ pub fn update(
         };
         if !CustomerRow::update_contact(conn, id, input.version, &changes)? {
             return Err(CustomerError::Stale);
+        }
+        if let Some(p) = pricing {
+            save_pricing(conn, id, p)?;
         }
         seen.settle(conn)?;
         if contact.newsletter && !before.newsletter {

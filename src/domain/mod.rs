@@ -2,13 +2,16 @@
 
 pub mod audit;
 pub mod credit;
+pub mod credit_options;
 pub mod customer_query;
 pub mod customers;
 pub mod dashboard;
 pub mod demo;
+pub mod groups;
 pub mod loyalty;
 pub mod orders;
 pub mod overview;
+pub mod pricing;
 pub mod segments;
 pub mod settings;
 pub mod staff;

@@ -33,6 +33,11 @@ pub enum OrderError {
     Credit(#[from] crate::domain::credit::CreditError),
     #[error(transparent)]
     Loyalty(#[from] crate::domain::loyalty::LoyaltyError),
+    #[error("invalid input")]
+    Invalid(crate::domain::customers::FormErrors),
+    /// An order on account the customer's credit option does not allow.
+    #[error("refused: {0}")]
+    Refused(crate::domain::credit_options::AccountRefusal),
 }
 
 /// Recomputes the figures kept on the customer row from the customer's orders.
@@ -173,5 +178,198 @@ pub fn change_status(
             now,
         )?;
         Ok(())
+    })
+}
+
+/// The payment methods of an order placed in the panel.
+pub const PANEL_PAYMENT_METHODS: [&str; 3] = [
+    "bank_transfer",
+    "cash_on_delivery",
+    crate::domain::credit_options::ON_ACCOUNT,
+];
+
+/// The most units of a product one line may carry.
+pub const MAX_QUANTITY: i64 = 10_000;
+
+/// The new-order form as typed: parallel lists of products and quantities (rows left empty
+/// are skipped), the payment method and the shipping cost.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct OrderInput {
+    #[serde(default)]
+    pub product: Vec<String>,
+    #[serde(default)]
+    pub quantity: Vec<String>,
+    #[serde(default)]
+    pub payment_method: String,
+    #[serde(default)]
+    pub shipping: String,
+}
+
+/// A validated order request: (product id, quantity) lines, payment method, shipping.
+#[derive(Debug, Clone)]
+pub struct OrderRequest {
+    pub lines: Vec<(i64, i64)>,
+    pub payment_method: &'static str,
+    pub shipping_cents: i64,
+}
+
+/// Reads the form; every problem comes back at once, keyed by field.
+pub fn parse_order(input: &OrderInput) -> Result<OrderRequest, crate::domain::customers::FormErrors> {
+    let mut errors = crate::domain::customers::FormErrors::new();
+    let mut lines = Vec::new();
+    for (i, product) in input.product.iter().enumerate() {
+        let product = product.trim();
+        let qty = input.quantity.get(i).map_or("", |q| q.trim());
+        if product.is_empty() {
+            continue;
+        }
+        let Ok(product) = product.parse::<i64>() else {
+            errors.push(("lines", "error-product-unknown"));
+            continue;
+        };
+        match qty.parse::<i64>() {
+            Ok(n) if (1..=MAX_QUANTITY).contains(&n) => lines.push((product, n)),
+            _ => errors.push(("lines", "error-quantity")),
+        }
+    }
+    if lines.is_empty() && errors.is_empty() {
+        errors.push(("lines", "error-order-empty"));
+    }
+    let payment_method = PANEL_PAYMENT_METHODS
+        .iter()
+        .copied()
+        .find(|m| *m == input.payment_method.trim());
+    if payment_method.is_none() {
+        errors.push(("payment_method", "error-payment-method"));
+    }
+    let shipping = input.shipping.trim();
+    let shipping_cents = if shipping.is_empty() {
+        0
+    } else if shipping.starts_with('-') {
+        errors.push(("shipping", "error-amount-negative"));
+        0
+    } else {
+        crate::domain::types::Cents::parse(shipping)
+            .map_err(|e| errors.push(("shipping", e)))
+            .map(|c| c.0)
+            .unwrap_or_default()
+    };
+    match payment_method {
+        Some(payment_method) if errors.is_empty() => Ok(OrderRequest {
+            lines,
+            payment_method,
+            shipping_cents,
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// Prices every line for the customer with the one pricing rule; all lines must be active
+/// products of one currency.
+pub fn price_lines(
+    conn: &mut DbConn,
+    customer_id: i64,
+    lines: &[(i64, i64)],
+) -> Result<Vec<crate::domain::pricing::Quote>, OrderError> {
+    use crate::domain::pricing::{self, QuoteError};
+    let terms = pricing::terms_of(conn, customer_id).map_err(|e| match e {
+        QuoteError::Db(e) => OrderError::Db(e),
+        _ => OrderError::NotFound,
+    })?;
+    let mut quotes: Vec<pricing::Quote> = Vec::with_capacity(lines.len());
+    for (product, quantity) in lines {
+        let quote = pricing::quote_with(conn, &terms, *product, *quantity).map_err(|e| match e {
+            QuoteError::Db(e) => OrderError::Db(e),
+            QuoteError::TooLarge => OrderError::Invalid(vec![("lines", "error-quantity")]),
+            _ => OrderError::Invalid(vec![("lines", "error-product-unknown")]),
+        })?;
+        if !quote.product.active {
+            return Err(OrderError::Invalid(vec![("lines", "error-product-unknown")]));
+        }
+        if quotes
+            .first()
+            .is_some_and(|q| q.product.currency != quote.product.currency)
+        {
+            return Err(OrderError::Invalid(vec![("lines", "error-order-currencies")]));
+        }
+        quotes.push(quote);
+    }
+    Ok(quotes)
+}
+
+/// The total of priced lines plus shipping; `None` if it would not fit in 64 bits.
+pub fn total_of(quotes: &[crate::domain::pricing::Quote], shipping_cents: i64) -> Option<i64> {
+    quotes
+        .iter()
+        .try_fold(shipping_cents, |sum, q| sum.checked_add(q.breakdown.line_cents))
+}
+
+/// Places an order for a customer from the panel: each line priced by the pricing rule, the
+/// order pending, its number from the panel's sequence (`A000001`…). An order on account is
+/// refused unless the customer's credit option allows it (decided under its lock), and gets
+/// the due date of its invoice.
+pub fn create(
+    conn: &mut DbConn,
+    actor: i64,
+    customer_id: i64,
+    req: &OrderRequest,
+) -> Result<i64, OrderError> {
+    let now = Utc::now().naive_utc();
+    crate::db::write_tx(conn, |conn| {
+        match crate::db::customers::CustomerRow::find(conn, customer_id)? {
+            Some(c) if c.anonymized_at.is_none() => {}
+            _ => return Err(OrderError::NotFound),
+        }
+        let quotes = price_lines(conn, customer_id, &req.lines)?;
+        let currency = quotes
+            .first()
+            .map(|q| q.product.currency.clone())
+            .ok_or(OrderError::Invalid(vec![("lines", "error-order-empty")]))?;
+        let total = total_of(&quotes, req.shipping_cents)
+            .ok_or(OrderError::Invalid(vec![("lines", "error-quantity")]))?;
+        let due = if req.payment_method == crate::domain::credit_options::ON_ACCOUNT {
+            match crate::domain::credit_options::authorize(conn, customer_id, &currency, total, now)? {
+                Ok(due) => Some(due),
+                Err(refusal) => return Err(OrderError::Refused(refusal)),
+            }
+        } else {
+            None
+        };
+        let number = format!("A{:06}", crate::db::groups::next_order_number(conn)?);
+        let lines: Vec<LineInput> = quotes
+            .iter()
+            .map(|q| LineInput {
+                product_id: Some(q.product.id),
+                sku: q.product.sku.clone(),
+                name: q.product.name.clone(),
+                quantity: i32::try_from(q.breakdown.quantity).unwrap_or(i32::MAX),
+                unit_price_cents: q.breakdown.unit_cents,
+            })
+            .collect();
+        let order_id = place(
+            conn,
+            &number,
+            customer_id,
+            "pending",
+            req.payment_method,
+            &currency,
+            req.shipping_cents,
+            &lines,
+            now,
+        )?;
+        if let Some(due) = due {
+            crate::db::groups::set_due(conn, order_id, due)?;
+        }
+        audit::record(
+            conn,
+            Some(actor),
+            "order.create",
+            "order",
+            Some(order_id),
+            None,
+            Some(format!("{number}: {total} {currency}")),
+            now,
+        )?;
+        Ok(order_id)
     })
 }

@@ -158,6 +158,43 @@ impl Cents {
     }
 }
 
+/// A percentage in basis points (1250 = 12.50 %), 0 to 100 %. Typed like an amount: digits and
+/// at most two decimals after `,` or `.`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Percent(pub i64);
+
+impl Percent {
+    pub const FULL: i64 = 10_000;
+
+    pub fn parse(input: &str) -> Result<Percent, FieldError> {
+        let s = input.trim().trim_end_matches('%').trim_end();
+        if s.starts_with('-') {
+            return Err("error-percent-range");
+        }
+        let bp = Cents::parse(s).map_err(|e| match e {
+            "error-amount-too-large" => "error-percent-range",
+            "error-amount-decimals" => "error-amount-decimals",
+            "error-required" => "error-required",
+            _ => "error-percent-invalid",
+        })?;
+        if bp.0 > Self::FULL {
+            return Err("error-percent-range");
+        }
+        Ok(Percent(bp.0))
+    }
+
+    /// `value` less this percentage of it, rounded to the minor unit (halves up).
+    pub fn take_off(self, value: i64) -> i64 {
+        value - self.of(value)
+    }
+
+    /// This percentage of `value`, rounded to the minor unit (halves up); `value` >= 0.
+    pub fn of(self, value: i64) -> i64 {
+        let off = (i128::from(value) * i128::from(self.0) + 5_000) / 10_000;
+        i64::try_from(off).unwrap_or(value)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -229,6 +266,29 @@ mod tests {
         ] {
             assert!(Cents::parse(bad).is_err(), "{bad:?} should be refused");
         }
+    }
+
+    #[test]
+    fn percentages_are_basis_points_between_zero_and_a_hundred() {
+        assert_eq!(Percent::parse("12,5"), Ok(Percent(1250)));
+        assert_eq!(Percent::parse("100"), Ok(Percent(10_000)));
+        assert_eq!(Percent::parse("0"), Ok(Percent(0)));
+        assert_eq!(Percent::parse("7 %"), Ok(Percent(700)));
+        assert_eq!(Percent::parse("150"), Err("error-percent-range"));
+        assert_eq!(Percent::parse("-5"), Err("error-percent-range"));
+        assert_eq!(Percent::parse("abc"), Err("error-percent-invalid"));
+        assert_eq!(Percent::parse("1,234"), Err("error-amount-decimals"));
+    }
+
+    #[test]
+    fn a_percentage_of_an_amount_rounds_halves_up_to_the_cent() {
+        // 12.5 % of 1.00 is 12.5 cents: 13 off.
+        assert_eq!(Percent(1250).of(100), 13);
+        assert_eq!(Percent(1250).take_off(100), 87);
+        // 33.33 % of 0.10 is 3.333 cents: 3 off.
+        assert_eq!(Percent(3333).of(10), 3);
+        assert_eq!(Percent(10_000).take_off(999), 0);
+        assert_eq!(Percent(0).take_off(999), 999);
     }
 
     #[test]

@@ -165,6 +165,16 @@ pub fn format_minor_units(minor: i64, lang: Lang) -> String {
     }
 }
 
+/// An amount in minor units as typed back into a form field: no grouping, two decimals, the
+/// language's decimal sign (es, pl `1234,50`; en `1234.50`). Reads back with `Cents::parse`.
+#[must_use]
+pub fn format_input_amount(minor: i64, lang: Lang) -> String {
+    let sign = if minor < 0 { "-" } else { "" };
+    let m = minor.unsigned_abs();
+    let point = if lang == Lang::En { '.' } else { ',' };
+    format!("{sign}{}{point}{:02}", m / 100, m % 100)
+}
+
 /// Where the currency symbol goes relative to the number.
 #[derive(Clone, Copy)]
 enum Placement {

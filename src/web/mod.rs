@@ -42,6 +42,57 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::get().to(admin::export::export),
         )
         .route("/customers/overview", web::get().to(admin::overview::show))
+        .route("/customers/groups", web::get().to(admin::groups::list))
+        .route("/customers/groups", web::post().to(admin::groups::create))
+        .route(
+            "/customers/groups/new",
+            web::get().to(admin::groups::new_form),
+        )
+        .route(
+            "/customers/groups/{id}",
+            web::post().to(admin::groups::update),
+        )
+        .route(
+            "/customers/groups/{id}/edit",
+            web::get().to(admin::groups::edit_form),
+        )
+        .route(
+            "/customers/groups/{id}/prices",
+            web::post().to(admin::groups::save_prices),
+        )
+        .route(
+            "/customers/groups/{id}/delete",
+            web::get().to(admin::groups::delete_form),
+        )
+        .route(
+            "/customers/groups/{id}/delete",
+            web::post().to(admin::groups::delete),
+        )
+        .route(
+            "/customers/bulk/group",
+            web::post().to(admin::groups::bulk),
+        )
+        .route(
+            "/customers/{id}/credit-options",
+            web::get().to(admin::b2b::options),
+        )
+        .route(
+            "/customers/{id}/credit-options",
+            web::post().to(admin::b2b::add_option),
+        )
+        .route(
+            "/customers/{id}/credit-options/{option}",
+            web::post().to(admin::b2b::save_option),
+        )
+        .route(
+            "/customers/{id}/orders/new",
+            web::get().to(admin::b2b::new_order_form),
+        )
+        .route(
+            "/customers/{id}/orders",
+            web::post().to(admin::b2b::create_order),
+        )
+        .route("/orders/{id}/settle", web::post().to(admin::b2b::settle))
         .route("/customers/{id}", web::get().to(admin::customers::show))
         .route("/customers/{id}", web::post().to(admin::customers::update))
         .route(

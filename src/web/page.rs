@@ -181,6 +181,42 @@ impl Ui {
         )
     }
 
+    /// A message with a count (`$count`, `$n`, as [`Ui::tn`]) and one text argument.
+    pub fn tn_with(
+        &self,
+        key: &str,
+        count: impl Borrow<i64>,
+        name: &'static str,
+        value: &str,
+    ) -> String {
+        let count = *count.borrow();
+        self.lang.t_args(
+            key,
+            &[
+                ("count", Arg::Num(count)),
+                ("n", Arg::Str(format::format_integer(count, self.lang))),
+                (name, Arg::from(value)),
+            ],
+        )
+    }
+
+    /// A percentage kept in basis points: "12,5 %" (es, pl), "12.5%" (en).
+    pub fn percent(&self, bp: impl Borrow<i64>) -> String {
+        let bp = *bp.borrow();
+        let mut s = format::format_input_amount(bp, self.lang);
+        // 12,50 → 12,5; 10,00 → 10.
+        while s.ends_with('0') {
+            s.pop();
+        }
+        if s.ends_with(',') || s.ends_with('.') {
+            s.pop();
+        }
+        match self.lang {
+            Lang::En => format!("{s}%"),
+            _ => format!("{s}\u{a0}%"),
+        }
+    }
+
     /// "N customers" for an exact count (the total, a segment's kept count).
     pub fn customers_found(&self, n: impl Borrow<i64>) -> String {
         self.tn("customers-found", n)

@@ -46,6 +46,7 @@ fn input(
         registered: registered.then(|| "on".into()),
         newsletter: newsletter.then(|| "on".into()),
         version,
+        ..CustomerInput::default()
     }
 }
 
@@ -98,7 +99,10 @@ async fn segment_counts_equal_a_full_count_after_every_kind_of_customer_change()
     app.with_conn(|conn| {
         customers::update(
             conn,
-            owner,
+            customers::Editor {
+                id: owner,
+                may_price: true,
+            },
             ola,
             &input("Ola García", "ola@example.pl", true, true, 1),
         )

@@ -11,6 +11,7 @@ use crate::auth::extract::{EditCustomerContact, ManageCustomers, ViewCustomers};
 use crate::auth::{Authorized, CurrentStaff, FlashKind};
 use crate::db::customer_list::{self, ListRow, Position, SortKey};
 use crate::db::customers::{AddressRow, CustomerRow, NoteRow, TagRow};
+use crate::db::groups::GroupRow;
 use crate::db::orders::{self, CurrencyFigures, OrderRow};
 use crate::domain::customer_query::{
     FILTER_PARAMS, ListQuery, criteria_of, cursor, list_state, param, parse_criteria,
@@ -95,6 +96,9 @@ struct ListPage {
     chips: Vec<Chip>,
     errors: Vec<&'static str>,
     tags: Vec<TagRow>,
+    groups: Vec<GroupRow>,
+    /// Whether the bulk group assignment is offered.
+    can_group: bool,
     sort_links: Vec<SortLink>,
     first_href: Option<String>,
     prev_href: Option<String>,
@@ -197,12 +201,13 @@ pub async fn list(
     );
     let criteria = criteria_of(&q);
     let current = criteria.clone();
-    let (rows, more, tags, currency, (tabs, all_count)) = db(&state, move |conn| {
+    let (rows, more, tags, groups, currency, (tabs, all_count)) = db(&state, move |conn| {
         let (rows, more) =
             customer_list::page(conn, &filter, sort, descending, &position, PAGE_SIZE)?;
         let tags = TagRow::all(conn)?;
+        let groups = GroupRow::all(conn)?;
         let currency = crate::domain::settings::store_currency(conn)?;
-        Ok((rows, more, tags, currency, segment_tabs(conn, &current)?))
+        Ok((rows, more, tags, groups, currency, segment_tabs(conn, &current)?))
     })
     .await?;
     let at_start = match st.position {
@@ -227,7 +232,7 @@ pub async fn list(
     };
     let last_href = (!at_end).then(|| href_with(&q, &[("last", Some("1"))]));
     let lang = auth.lang;
-    let chips = chips(&q, &tags, lang);
+    let chips = chips(&q, &tags, &groups, lang);
     let sort_links = [
         (SortKey::Name, "col-name"),
         (SortKey::Orders, "col-orders"),
@@ -280,6 +285,8 @@ pub async fn list(
         chips,
         errors: st.errors,
         tags,
+        groups,
+        can_group: auth.can(Permission::ManageMoney),
         sort_links,
         first_href,
         prev_href,
@@ -296,7 +303,13 @@ pub async fn list(
 }
 
 /// The label of one applied filter, e.g. "Country: PL" (chips, segment explanations).
-pub(crate) fn filter_label(name: &str, value: &str, tags: &[TagRow], lang: Lang) -> Option<String> {
+pub(crate) fn filter_label(
+    name: &str,
+    value: &str,
+    tags: &[TagRow],
+    groups: &[GroupRow],
+    lang: Lang,
+) -> Option<String> {
     let arg = |key: &str, v: &str| lang.t_args(key, &[("value", v.into())]);
     Some(match name {
         "q" => arg("chip-search", value),
@@ -305,6 +318,10 @@ pub(crate) fn filter_label(name: &str, value: &str, tags: &[TagRow], lang: Lang)
         "tag" => {
             let id = value.parse::<i64>().ok()?;
             arg("chip-tag", &tags.iter().find(|t| t.id == id)?.name)
+        }
+        "group" => {
+            let id = value.parse::<i64>().ok()?;
+            arg("chip-group", &groups.iter().find(|g| g.id == id)?.name)
         }
         "country" => arg("chip-country", &value.to_ascii_uppercase()),
         "city" => arg("chip-city", value),
@@ -325,11 +342,11 @@ pub(crate) fn filter_label(name: &str, value: &str, tags: &[TagRow], lang: Lang)
     })
 }
 
-fn chips(q: &ListQuery, tags: &[TagRow], lang: Lang) -> Vec<Chip> {
+fn chips(q: &ListQuery, tags: &[TagRow], groups: &[GroupRow], lang: Lang) -> Vec<Chip> {
     FILTER_PARAMS
         .iter()
         .filter_map(|name| {
-            let label = filter_label(name, param(q, name)?, tags, lang)?;
+            let label = filter_label(name, param(q, name)?, tags, groups, lang)?;
             Some(Chip {
                 label,
                 remove_href: href_with(q, &[(name, None)]),
@@ -391,6 +408,39 @@ struct CardPage {
     /// Store credit balance in the store currency.
     credit_balance: i64,
     currency: String,
+    pricing: CardPricing,
+    can_money: bool,
+}
+
+impl CardPage {
+    /// The personal discount in words: "10 %", "2,50 € off each unit", "None".
+    fn personal_text(&self) -> String {
+        use crate::domain::pricing::PersonalDiscount;
+        let currency = self
+            .pricing
+            .sample
+            .as_ref()
+            .map_or(self.currency.as_str(), |q| q.product.currency.as_str());
+        match self.pricing.personal {
+            PersonalDiscount::None => self.ui.t("discount-none"),
+            PersonalDiscount::Amount(a) => {
+                self.ui
+                    .ts("discount-amount-each", "amount", &self.ui.money(a, currency))
+            }
+            PersonalDiscount::Percent(p) => self.ui.percent(p.0),
+        }
+    }
+}
+
+/// The card's pricing section: group, personal discount, and one product priced for the
+/// customer with the steps of the rule; and where the customer stands on account.
+pub struct CardPricing {
+    pub group: Option<GroupRow>,
+    pub personal: crate::domain::pricing::PersonalDiscount,
+    pub sample: Option<crate::domain::pricing::Quote>,
+    pub products: Vec<crate::db::loyalty::ActiveProduct>,
+    pub standings: Vec<crate::domain::credit_options::Standing>,
+    pub all_groups: Vec<GroupRow>,
 }
 
 /// A segment this customer is in, and why: each criterion with the customer's own value.
@@ -403,6 +453,7 @@ pub struct Membership {
 }
 
 struct CardData {
+    pricing: CardPricing,
     credit_balance: i64,
     memberships: Vec<(crate::db::segments::SegmentRow, ListQuery)>,
     currency: String,
@@ -416,9 +467,14 @@ struct CardData {
     timeline: Vec<TimelineItem>,
 }
 
-async fn card_data(state: &AppState, id: i64) -> Result<CardData, AppError> {
+async fn card_data(
+    state: &AppState,
+    id: i64,
+    sample: Option<i64>,
+) -> Result<CardData, AppError> {
     db(state, move |conn| {
         let c = CustomerRow::find(conn, id)?.ok_or(AppError::NotFound)?;
+        let pricing = card_pricing(conn, id, sample)?;
         let figures = orders::figures_by_currency(conn, id)?;
         let addresses = AddressRow::for_customer(conn, id)?;
         let notes = NoteRow::for_customer(conn, id)?;
@@ -469,6 +525,7 @@ async fn card_data(state: &AppState, id: i64) -> Result<CardData, AppError> {
             .collect();
         let currency = crate::domain::settings::store_currency(conn)?;
         Ok(CardData {
+            pricing,
             credit_balance: crate::db::credit::balance(conn, id, &currency)?,
             memberships,
             currency,
@@ -485,8 +542,36 @@ async fn card_data(state: &AppState, id: i64) -> Result<CardData, AppError> {
     .await
 }
 
+fn card_pricing(
+    conn: &mut crate::db::DbConn,
+    id: i64,
+    sample: Option<i64>,
+) -> Result<CardPricing, AppError> {
+    use crate::domain::pricing;
+    let terms = pricing::terms_of(conn, id).map_err(|_| AppError::NotFound)?;
+    let sample = match pricing::sample_product(conn, sample)? {
+        Some(product) => pricing::quote_with(conn, &terms, product, 1).ok(),
+        None => None,
+    };
+    Ok(CardPricing {
+        group: terms.group,
+        personal: terms.personal,
+        sample,
+        products: crate::db::loyalty::active_products(conn)?,
+        standings: crate::domain::credit_options::standings(conn, id)?,
+        all_groups: GroupRow::all(conn)?,
+    })
+}
+
 /// What the customer has for one criterion, to show next to it ("why" they are in a segment).
-fn fact(name: &str, c: &CustomerRow, tags: &[TagRow], currency: &str, ui: &Ui) -> String {
+fn fact(
+    name: &str,
+    c: &CustomerRow,
+    tags: &[TagRow],
+    group: Option<&str>,
+    currency: &str,
+    ui: &Ui,
+) -> String {
     match name {
         "q" => c.full_name.clone(),
         "type" => ui.t(if c.registered {
@@ -509,6 +594,7 @@ fn fact(name: &str, c: &CustomerRow, tags: &[TagRow], currency: &str, ui: &Ui) -
         }
         "credit" => ui.money(c.credit_cents, currency),
         "points" => ui.tn("points-count", c.points),
+        "group" => group.unwrap_or_default().to_owned(),
         "newsletter" => ui.t(if c.newsletter {
             "filter-newsletter-yes"
         } else {
@@ -537,14 +623,22 @@ fn card_page(
             reasons: FILTER_PARAMS
                 .iter()
                 .filter_map(|name| {
-                    let label = filter_label(name, param(q, name)?, &d.all_tags, auth.lang)?;
-                    Some((label, fact(name, &d.c, &d.tags, &d.currency, &ui)))
+                    let label = filter_label(
+                        name,
+                        param(q, name)?,
+                        &d.all_tags,
+                        &d.pricing.all_groups,
+                        auth.lang,
+                    )?;
+                    let group = d.pricing.group.as_ref().map(|g| g.name.as_str());
+                    Some((label, fact(name, &d.c, &d.tags, group, &d.currency, &ui)))
                 })
                 .collect(),
         })
         .collect();
     CardPage {
         ui,
+        pricing: d.pricing,
         segments,
         credit_balance: d.credit_balance,
         currency: d.currency.clone(),
@@ -561,15 +655,24 @@ fn card_page(
         note_text,
         can_edit: auth.can(Permission::EditCustomerContact),
         can_manage: auth.can(Permission::ManageCustomers),
+        can_money: auth.can(Permission::ManageMoney),
     }
+}
+
+/// The card's query: which product the pricing section prices.
+#[derive(Debug, Deserialize)]
+pub struct CardQuery {
+    product: Option<String>,
 }
 
 pub async fn show(
     auth: Authorized<ViewCustomers>,
     state: web::Data<AppState>,
     id: web::Path<i64>,
+    query: web::Query<CardQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let d = card_data(&state, id.into_inner()).await?;
+    let sample = query.product.as_deref().and_then(|p| p.trim().parse().ok());
+    let d = card_data(&state, id.into_inner(), sample).await?;
     let address = AddressInput {
         kind: "shipping".into(),
         ..AddressInput::default()
@@ -596,6 +699,45 @@ struct FormPage {
     input: CustomerInput,
     errors: FieldErrors,
     stale: bool,
+    groups: Vec<GroupRow>,
+    /// Whether this staff member may change the group and personal discount.
+    can_price: bool,
+}
+
+impl FormPage {
+    fn new(auth: &CurrentStaff, id: Option<i64>, input: CustomerInput, groups: Vec<GroupRow>) -> FormPage {
+        let here = match id {
+            Some(id) => format!("/customers/{id}/edit"),
+            None => "/customers/new".to_owned(),
+        };
+        FormPage {
+            ui: Ui::staff(auth, Area::Customers, &here),
+            id,
+            input,
+            errors: FieldErrors::default(),
+            stale: false,
+            groups,
+            can_price: auth.can(Permission::ManageMoney),
+        }
+    }
+
+    fn group_name(&self) -> String {
+        self.groups
+            .iter()
+            .find(|g| g.id.to_string() == self.input.group)
+            .map_or_else(|| "—".to_owned(), |g| g.name.clone())
+    }
+}
+
+fn editor(auth: &CurrentStaff) -> customers::Editor {
+    customers::Editor {
+        id: auth.staff.id,
+        may_price: auth.can(Permission::ManageMoney),
+    }
+}
+
+async fn all_groups(state: &AppState) -> Result<Vec<GroupRow>, AppError> {
+    db(state, |conn| Ok(GroupRow::all(conn)?)).await
 }
 
 impl FormPage {
@@ -607,18 +749,16 @@ impl FormPage {
     }
 }
 
-pub async fn new_form(auth: Authorized<EditCustomerContact>) -> Result<HttpResponse, AppError> {
+pub async fn new_form(
+    auth: Authorized<EditCustomerContact>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
     let input = CustomerInput {
         language: auth.lang.code().to_owned(),
         ..CustomerInput::default()
     };
-    ok(&FormPage {
-        ui: Ui::staff(&auth, Area::Customers, "/customers/new"),
-        id: None,
-        input,
-        errors: FieldErrors::default(),
-        stale: false,
-    })
+    let groups = all_groups(&state).await?;
+    ok(&FormPage::new(&auth, None, input, groups))
 }
 
 pub async fn create(
@@ -627,9 +767,9 @@ pub async fn create(
     form: web::Form<CustomerInput>,
 ) -> Result<HttpResponse, AppError> {
     let input = form.into_inner();
-    let (actor, submitted) = (auth.staff.id, input.clone());
+    let (editor, submitted) = (editor(&auth), input.clone());
     let result = db(&state, move |conn| {
-        Ok(customers::create(conn, actor, &submitted))
+        Ok(customers::create(conn, editor, &submitted))
     })
     .await?;
     match result {
@@ -638,21 +778,21 @@ pub async fn create(
                 .flash(FlashKind::Success, "flash-customer-created");
             Ok(see_other(&format!("/customers/{id}")))
         }
-        Err(CustomerError::Invalid(errors)) => render(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &FormPage {
-                ui: Ui::staff(&auth, Area::Customers, "/customers/new"),
-                id: None,
-                input,
-                errors: FieldErrors(errors),
-                stale: false,
-            },
-        ),
+        Err(CustomerError::Invalid(errors)) => {
+            let groups = all_groups(&state).await?;
+            render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &FormPage {
+                    errors: FieldErrors(errors),
+                    ..FormPage::new(&auth, None, input, groups)
+                },
+            )
+        }
         Err(e) => Err(domain_error(e)),
     }
 }
 
-fn input_of(c: &CustomerRow) -> CustomerInput {
+fn input_of(c: &CustomerRow, lang: Lang) -> CustomerInput {
     CustomerInput {
         full_name: c.full_name.clone(),
         email: c.email.clone().unwrap_or_default(),
@@ -661,6 +801,12 @@ fn input_of(c: &CustomerRow) -> CustomerInput {
         registered: c.registered.then(|| "on".to_owned()),
         newsletter: c.newsletter.then(|| "on".to_owned()),
         version: c.version,
+        group: c.group_id.map(|g| g.to_string()).unwrap_or_default(),
+        discount_kind: c.discount_kind.clone().unwrap_or_default(),
+        discount_value: match c.discount_kind {
+            Some(_) => crate::i18n::format::format_input_amount(c.discount_value, lang),
+            None => String::new(),
+        },
     }
 }
 
@@ -670,20 +816,15 @@ pub async fn edit_form(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let c = db(&state, move |conn| {
-        CustomerRow::find(conn, id)?.ok_or(AppError::NotFound)
+    let (c, groups) = db(&state, move |conn| {
+        let c = CustomerRow::find(conn, id)?.ok_or(AppError::NotFound)?;
+        Ok((c, GroupRow::all(conn)?))
     })
     .await?;
     if c.anonymized_at.is_some() {
         return Err(AppError::NotFound);
     }
-    ok(&FormPage {
-        ui: Ui::staff(&auth, Area::Customers, &format!("/customers/{id}/edit")),
-        id: Some(id),
-        input: input_of(&c),
-        errors: FieldErrors::default(),
-        stale: false,
-    })
+    ok(&FormPage::new(&auth, Some(id), input_of(&c, auth.lang), groups))
 }
 
 pub async fn update(
@@ -694,32 +835,32 @@ pub async fn update(
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let input = form.into_inner();
-    let (actor, submitted) = (auth.staff.id, input.clone());
+    let (editor, submitted) = (editor(&auth), input.clone());
     let result = db(&state, move |conn| {
-        Ok(customers::update(conn, actor, id, &submitted))
+        Ok(customers::update(conn, editor, id, &submitted))
     })
     .await?;
-    let here = format!("/customers/{id}/edit");
     match result {
         Ok(()) => {
             auth.session
                 .flash(FlashKind::Success, "flash-customer-saved");
             Ok(see_other(&format!("/customers/{id}")))
         }
-        Err(CustomerError::Invalid(errors)) => render(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &FormPage {
-                ui: Ui::staff(&auth, Area::Customers, &here),
-                id: Some(id),
-                input,
-                errors: FieldErrors(errors),
-                stale: false,
-            },
-        ),
+        Err(CustomerError::Invalid(errors)) => {
+            let groups = all_groups(&state).await?;
+            render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &FormPage {
+                    errors: FieldErrors(errors),
+                    ..FormPage::new(&auth, Some(id), input, groups)
+                },
+            )
+        }
         Err(CustomerError::Stale) => {
             // Show what is saved now, with the typed values kept, and a new version to save over.
-            let current = db(&state, move |conn| {
-                CustomerRow::find(conn, id)?.ok_or(AppError::NotFound)
+            let (current, groups) = db(&state, move |conn| {
+                let c = CustomerRow::find(conn, id)?.ok_or(AppError::NotFound)?;
+                Ok((c, GroupRow::all(conn)?))
             })
             .await?;
             let input = CustomerInput {
@@ -729,11 +870,8 @@ pub async fn update(
             render(
                 StatusCode::CONFLICT,
                 &FormPage {
-                    ui: Ui::staff(&auth, Area::Customers, &here),
-                    id: Some(id),
-                    input,
-                    errors: FieldErrors::default(),
                     stale: true,
+                    ..FormPage::new(&auth, Some(id), input, groups)
                 },
             )
         }
@@ -834,7 +972,7 @@ pub async fn add_address(
             Ok(see_other(&format!("/customers/{id}#addresses")))
         }
         Err(CustomerError::Invalid(errors)) => {
-            let d = card_data(&state, id).await?;
+            let d = card_data(&state, id, None).await?;
             render(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &card_page(&auth, d, input, FieldErrors(errors), String::new()),
@@ -985,7 +1123,7 @@ pub async fn add_note(
             Ok(see_other(&format!("/customers/{id}#notes")))
         }
         Err(CustomerError::Invalid(errors)) => {
-            let d = card_data(&state, id).await?;
+            let d = card_data(&state, id, None).await?;
             let address = AddressInput {
                 kind: "shipping".into(),
                 ..AddressInput::default()

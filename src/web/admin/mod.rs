@@ -1,10 +1,12 @@
 //! The staff admin areas, one module each.
 
 pub mod account;
+pub mod b2b;
 pub mod credit;
 pub mod customers;
 pub mod dashboard;
 pub mod export;
+pub mod groups;
 pub mod loyalty;
 pub mod orders;
 pub mod overview;

@@ -345,7 +345,9 @@ pub async fn change_status(
         Err(OrderError::NotFound) => return Err(AppError::NotFound),
         Err(OrderError::Db(e)) => return Err(e.into()),
         Err(OrderError::Credit(e)) => return Err(AppError::Internal(e.into())),
-        Err(OrderError::Loyalty(e)) => return Err(AppError::Internal(e.into())),
+        Err(e @ (OrderError::Loyalty(_) | OrderError::Invalid(_) | OrderError::Refused(_))) => {
+            return Err(AppError::Internal(e.into()));
+        }
     }
     Ok(see_other(&format!("/orders/{id}")))
 }

@@ -1,0 +1,11 @@
+DELETE FROM counters WHERE name = 'order_number';
+DROP INDEX orders_open_on_account;
+ALTER TABLE orders DROP COLUMN settled_at;
+ALTER TABLE orders DROP COLUMN due_at;
+DROP TABLE credit_options;
+DROP TABLE group_prices;
+DROP INDEX customers_group;
+ALTER TABLE customers DROP COLUMN discount_value;
+ALTER TABLE customers DROP COLUMN discount_kind;
+ALTER TABLE customers DROP COLUMN group_id;
+DROP TABLE customer_groups;
