@@ -178,6 +178,12 @@ fn every_used_key_resolves_to_text_at_run_time() {
                     ("balance", "1 €".into()),
                     ("due", "1 €".into()),
                     ("max", "1 €".into()),
+                    ("percent", "10 %".into()),
+                    ("product", "p".into()),
+                    ("group", "g".into()),
+                    ("order", "1 €".into()),
+                    ("outstanding", "1 €".into()),
+                    ("limit", "1 €".into()),
                 ],
             );
             assert_ne!(text, key, "{key} in {lang:?} did not resolve");

@@ -15,8 +15,8 @@ use crate::db::customers::{AddressRow, ContactChanges, CustomerRow, NoteRow, Tag
 use crate::db::store::{self, NewAddress, NewCustomer};
 use crate::db::{DbConn, write_tx};
 use crate::domain::audit;
-use crate::domain::segments::Seen;
 use crate::domain::pricing::PersonalDiscount;
+use crate::domain::segments::Seen;
 use crate::domain::types::{Cents, Email, FieldError, Percent, PersonName};
 use crate::i18n::Lang;
 
@@ -960,6 +960,7 @@ mod tests {
             registered: registered.then(|| "on".into()),
             newsletter: None,
             version: 1,
+            ..CustomerInput::default()
         }
     }
 

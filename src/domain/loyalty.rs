@@ -1224,6 +1224,8 @@ mod tests {
             updated_at: now,
             credit_paid_cents: credit,
             credit_refunded_cents: refunded,
+            due_at: None,
+            settled_at: None,
         }
     }
 
