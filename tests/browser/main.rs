@@ -13,6 +13,7 @@
 mod common;
 mod credit;
 mod customers;
+mod groups;
 mod harness;
 mod loyalty;
 
