@@ -294,6 +294,7 @@ pub fn seed(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Option<(usize,
         }
         crate::domain::loyalty::seed_demo(conn, &product_ids, now)?;
         let mut orders = 0usize;
+        let mut customer_ids = Vec::with_capacity(CUSTOMERS.len());
         for (i, d) in CUSTOMERS.iter().enumerate() {
             let created =
                 now - Duration::days(400 - (i as i64) * 26) + Duration::minutes(i as i64 * 37);
@@ -329,6 +330,7 @@ pub fn seed(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Option<(usize,
                 )?;
             }
             customers::refresh_location(conn, customer_id)?;
+            customer_ids.push(customer_id);
             if d.newsletter {
                 crate::domain::loyalty::seed_demo_newsletter(conn, customer_id)?;
             }
@@ -369,8 +371,45 @@ pub fn seed(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Option<(usize,
                 )?;
             }
         }
+        seed_groups(conn, &customer_ids, &product_ids, now)?;
         Ok(Some((CUSTOMERS.len(), orders)))
     })
+}
+
+/// Groups as seed 003 describes them (wholesale buyers with prices of their own, retail
+/// ones), a personal discount and one wholesale customer buying on account.
+fn seed_groups(
+    conn: &mut DbConn,
+    customer_ids: &[i64],
+    product_ids: &[i64],
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    use crate::db::groups::{self, CreditOptionRow, GroupRow, OptionFields};
+    let wholesale = GroupRow::insert(conn, "Mayoristas", "mayoristas", 1000, now)?;
+    GroupRow::insert(conn, "Minoristas", "minoristas", 0, now)?;
+    if let (Some(&product), Some((_, _, price))) = (product_ids.first(), PRODUCTS.first()) {
+        groups::set_price(conn, wholesale, product, Some(price * 80 / 100))?;
+    }
+    let members: Vec<i64> = customer_ids.iter().copied().step_by(4).collect();
+    groups::assign(conn, &members, Some(wholesale), now)?;
+    if let Some(&buyer) = members.first() {
+        CreditOptionRow::insert(
+            conn,
+            buyer,
+            &OptionFields {
+                currency: "EUR",
+                limit_cents: 500_000,
+                terms_days: 30,
+                block_overdue: true,
+                active: true,
+            },
+            now,
+        )?;
+    }
+    if let Some(&c) = customer_ids.get(1) {
+        groups::set_customer_pricing(conn, c, None, Some("percent"), 500)?;
+    }
+    Ok(())
 }
 
 /// `seed` at the current time.

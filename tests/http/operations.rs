@@ -104,4 +104,18 @@ async fn demo_data_fills_an_empty_store_once() {
     p.assert_contains(&format!("data-stat=\"customers\">{customers}<"));
     p.assert_contains(&format!("data-stat=\"orders\">{orders}<"));
     p.assert_contains("\">#10");
+    // The demo shows the seed 003 groups: wholesale buyers with a price of their own.
+    let groups = c.get("/customers/groups").await;
+    groups.assert_contains("Mayoristas");
+    groups.assert_contains("Minoristas");
+    let wholesale = app
+        .with_conn(clientela::db::groups::GroupRow::all)
+        .unwrap()
+        .into_iter()
+        .find(|g| g.name == "Mayoristas")
+        .unwrap();
+    let priced = app
+        .with_conn(|conn| clientela::db::groups::prices(conn, wholesale.id))
+        .unwrap();
+    assert_eq!(priced.len(), 1, "one wholesale price");
 }
