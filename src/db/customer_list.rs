@@ -253,6 +253,16 @@ pub fn count_exact(conn: &mut DbConn, f: &Filter) -> QueryResult<i64> {
         .get_result(conn)
 }
 
+/// The exact number of live (not anonymized) matching customers: what a bulk action over the
+/// view changes ([`ids_after`] walks the same rows).
+pub fn count_live_exact(conn: &mut DbConn, f: &Filter) -> QueryResult<i64> {
+    let backend = super::backend_of(conn);
+    filtered(f, SortKey::Created, backend)
+        .filter(customers::anonymized_at.is_null())
+        .count()
+        .get_result(conn)
+}
+
 /// Up to `limit` ids of live customers matching the filter, above `after_id`, in id order (a
 /// bulk action walks a whole view in batches with it).
 pub fn ids_after(

@@ -130,11 +130,7 @@ pub fn assign(
     );
     match group_id {
         Some(g) => diesel::update(
-            target.filter(
-                customers::group_id
-                    .is_null()
-                    .or(customers::group_id.ne(g)),
-            ),
+            target.filter(customers::group_id.is_null().or(customers::group_id.ne(g))),
         )
         .set(changes)
         .execute(conn),

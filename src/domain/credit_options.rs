@@ -220,7 +220,11 @@ pub struct Standing {
     pub invoices: Vec<OpenInvoice>,
 }
 
-fn standing_of(conn: &mut DbConn, option: CreditOptionRow, now: NaiveDateTime) -> QueryResult<Standing> {
+fn standing_of(
+    conn: &mut DbConn,
+    option: CreditOptionRow,
+    now: NaiveDateTime,
+) -> QueryResult<Standing> {
     let invoices = q::open_invoices(conn, option.customer_id, &option.currency)?;
     let outstanding = invoices.iter().map(|i| i.owed_cents).sum::<i64>();
     let overdue_list: Vec<&OpenInvoice> = invoices

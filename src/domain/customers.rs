@@ -128,7 +128,9 @@ pub struct Contact {
 
 const MAX_PHONE: usize = 40;
 
-fn validate(input: &CustomerInput) -> Result<Contact, FormErrors> {
+/// Checks the form; the pricing fields only when the editor may set them (they are ignored
+/// otherwise, so they cannot refuse a save either).
+fn validate(input: &CustomerInput, with_pricing: bool) -> Result<Contact, FormErrors> {
     let mut errors = FormErrors::new();
     let name = PersonName::parse(&input.full_name)
         .map_err(|e| errors.push(("full_name", e)))
@@ -158,7 +160,7 @@ fn validate(input: &CustomerInput) -> Result<Contact, FormErrors> {
         errors.push(("language", "error-required"));
     }
     // Shown with the contact errors; the group is checked against the database on save.
-    if let Err(e) = validate_discount(input) {
+    if with_pricing && let Err(e) = validate_discount(input) {
         errors.push(("discount_value", e));
     }
     match (name, language) {
@@ -263,7 +265,7 @@ pub fn create(
     input: &CustomerInput,
 ) -> Result<i64, CustomerError> {
     let actor = editor.id;
-    let contact = validate(input).map_err(CustomerError::Invalid)?;
+    let contact = validate(input, editor.may_price).map_err(CustomerError::Invalid)?;
     let now = Utc::now().naive_utc();
     write_tx(conn, |conn| {
         let pricing = editor
@@ -304,7 +306,7 @@ pub fn update(
     input: &CustomerInput,
 ) -> Result<(), CustomerError> {
     let actor = editor.id;
-    let contact = validate(input).map_err(CustomerError::Invalid)?;
+    let contact = validate(input, editor.may_price).map_err(CustomerError::Invalid)?;
     let now = Utc::now().naive_utc();
     write_tx(conn, |conn| {
         let pricing = editor
@@ -966,8 +968,8 @@ mod tests {
 
     #[test]
     fn a_registered_customer_needs_an_email_a_guest_does_not() {
-        assert!(validate(&input("Ana", "", true)).is_err());
-        assert!(validate(&input("Ana", "", false)).is_ok());
+        assert!(validate(&input("Ana", "", true), true).is_err());
+        assert!(validate(&input("Ana", "", false), true).is_ok());
     }
 
     #[test]
@@ -975,11 +977,11 @@ mod tests {
         let mut i = input("Ana", "ana@example.com", true);
         i.phone = "+34 (612) 345-678".into();
         assert_eq!(
-            validate(&i).unwrap().phone.as_deref(),
+            validate(&i, true).unwrap().phone.as_deref(),
             Some("+34 (612) 345-678")
         );
         i.phone = "call me".into();
-        assert!(validate(&i).is_err());
+        assert!(validate(&i, true).is_err());
     }
 
     #[test]

@@ -106,7 +106,10 @@ pub fn create(conn: &mut DbConn, actor: i64, input: &GroupInput) -> Result<i64, 
     let now = Utc::now().naive_utc();
     write_tx(conn, |conn| {
         if GroupRow::name_taken(conn, &v.key, None)? {
-            return Err(GroupError::Invalid(vec![("name", "error-group-name-taken")]));
+            return Err(GroupError::Invalid(vec![(
+                "name",
+                "error-group-name-taken",
+            )]));
         }
         let id = GroupRow::insert(conn, &v.name, &v.key, v.discount.0, now)?;
         audit::record(
@@ -135,7 +138,10 @@ pub fn update(
     write_tx(conn, |conn| {
         let before = GroupRow::find(conn, id)?.ok_or(GroupError::NotFound)?;
         if GroupRow::name_taken(conn, &v.key, Some(id))? {
-            return Err(GroupError::Invalid(vec![("name", "error-group-name-taken")]));
+            return Err(GroupError::Invalid(vec![(
+                "name",
+                "error-group-name-taken",
+            )]));
         }
         GroupRow::update(conn, id, &v.name, &v.key, v.discount.0, now)?;
         audit::record(
@@ -209,7 +215,10 @@ pub fn set_prices(
                 continue;
             }
             if q::product(conn, *product)?.is_none() {
-                return Err(GroupError::Prices(vec![(*product, "error-product-unknown")]));
+                return Err(GroupError::Prices(vec![(
+                    *product,
+                    "error-product-unknown",
+                )]));
             }
             q::set_price(conn, group_id, *product, *price)?;
             audit::record(
@@ -253,7 +262,9 @@ pub fn selection_count(conn: &mut DbConn, sel: &Selection) -> QueryResult<i64> {
             }
             Ok(n)
         }
-        Selection::Matching(f) => customer_list::count_exact(conn, f),
+        // Live customers only, as for ticked rows: anonymized ones are never assigned, so
+        // counting them would confirm more than the assignment moves.
+        Selection::Matching(f) => customer_list::count_live_exact(conn, f),
     }
 }
 
@@ -297,7 +308,10 @@ pub fn assign(
     match sel {
         Selection::Ids(ids) => {
             if ids.len() > MAX_IDS {
-                return Err(GroupError::Invalid(vec![("ids", "error-selection-too-large")]));
+                return Err(GroupError::Invalid(vec![(
+                    "ids",
+                    "error-selection-too-large",
+                )]));
             }
             apply(conn, ids)
         }

@@ -214,7 +214,9 @@ pub struct OrderRequest {
 }
 
 /// Reads the form; every problem comes back at once, keyed by field.
-pub fn parse_order(input: &OrderInput) -> Result<OrderRequest, crate::domain::customers::FormErrors> {
+pub fn parse_order(
+    input: &OrderInput,
+) -> Result<OrderRequest, crate::domain::customers::FormErrors> {
     let mut errors = crate::domain::customers::FormErrors::new();
     let mut lines = Vec::new();
     for (i, product) in input.product.iter().enumerate() {
@@ -278,19 +280,26 @@ pub fn price_lines(
     })?;
     let mut quotes: Vec<pricing::Quote> = Vec::with_capacity(lines.len());
     for (product, quantity) in lines {
-        let quote = pricing::quote_with(conn, &terms, *product, *quantity).map_err(|e| match e {
-            QuoteError::Db(e) => OrderError::Db(e),
-            QuoteError::TooLarge => OrderError::Invalid(vec![("lines", "error-quantity")]),
-            _ => OrderError::Invalid(vec![("lines", "error-product-unknown")]),
-        })?;
+        let quote =
+            pricing::quote_with(conn, &terms, *product, *quantity).map_err(|e| match e {
+                QuoteError::Db(e) => OrderError::Db(e),
+                QuoteError::TooLarge => OrderError::Invalid(vec![("lines", "error-quantity")]),
+                _ => OrderError::Invalid(vec![("lines", "error-product-unknown")]),
+            })?;
         if !quote.product.active {
-            return Err(OrderError::Invalid(vec![("lines", "error-product-unknown")]));
+            return Err(OrderError::Invalid(vec![(
+                "lines",
+                "error-product-unknown",
+            )]));
         }
         if quotes
             .first()
             .is_some_and(|q| q.product.currency != quote.product.currency)
         {
-            return Err(OrderError::Invalid(vec![("lines", "error-order-currencies")]));
+            return Err(OrderError::Invalid(vec![(
+                "lines",
+                "error-order-currencies",
+            )]));
         }
         quotes.push(quote);
     }
@@ -299,9 +308,9 @@ pub fn price_lines(
 
 /// The total of priced lines plus shipping; `None` if it would not fit in 64 bits.
 pub fn total_of(quotes: &[crate::domain::pricing::Quote], shipping_cents: i64) -> Option<i64> {
-    quotes
-        .iter()
-        .try_fold(shipping_cents, |sum, q| sum.checked_add(q.breakdown.line_cents))
+    quotes.iter().try_fold(shipping_cents, |sum, q| {
+        sum.checked_add(q.breakdown.line_cents)
+    })
 }
 
 /// Places an order for a customer from the panel: each line priced by the pricing rule, the
@@ -328,7 +337,13 @@ pub fn create(
         let total = total_of(&quotes, req.shipping_cents)
             .ok_or(OrderError::Invalid(vec![("lines", "error-quantity")]))?;
         let due = if req.payment_method == crate::domain::credit_options::ON_ACCOUNT {
-            match crate::domain::credit_options::authorize(conn, customer_id, &currency, total, now)? {
+            match crate::domain::credit_options::authorize(
+                conn,
+                customer_id,
+                &currency,
+                total,
+                now,
+            )? {
                 Ok(due) => Some(due),
                 Err(refusal) => return Err(OrderError::Refused(refusal)),
             }

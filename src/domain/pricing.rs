@@ -201,7 +201,9 @@ mod tests {
     use super::*;
 
     fn unit(list: i64, group: Option<GroupTerms>, personal: PersonalDiscount) -> i64 {
-        price(list, group, personal, 1).map(|b| b.unit_cents).unwrap_or(-1)
+        price(list, group, personal, 1)
+            .map(|b| b.unit_cents)
+            .unwrap_or(-1)
     }
 
     #[test]

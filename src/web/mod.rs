@@ -68,10 +68,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/customers/groups/{id}/delete",
             web::post().to(admin::groups::delete),
         )
-        .route(
-            "/customers/bulk/group",
-            web::post().to(admin::groups::bulk),
-        )
+        .route("/customers/bulk/group", web::post().to(admin::groups::bulk))
         .route(
             "/customers/{id}/credit-options",
             web::get().to(admin::b2b::options),

@@ -38,7 +38,7 @@ struct Labels {
     row_actions: &'static str,
     edit: &'static str,
     /// The customer's left-hand sections, in order; `section-loyalty` is the eighth.
-    sections: [&'static str; 9],
+    sections: [&'static str; 11],
     /// customers.ftl `more-actions` (the card's menu).
     more_actions: &'static str,
     /// `loyalty-balance`, `loyalty-held`.
@@ -94,6 +94,8 @@ const PL_LABELS: Labels = Labels {
         "Tagi",
         "Segmenty",
         "Historia zamówień",
+        "Ceny",
+        "Opcje kredytu",
         "Program lojalnościowy",
         "Oś czasu",
     ],
@@ -129,6 +131,9 @@ const PL_LABELS: Labels = Labels {
     added_points: "124 punkty",
 };
 
+/// Where "Loyalty program" sits among the card's left-hand sections.
+const LOYALTY_SECTION: usize = 9;
+
 const ES_LABELS: Labels = Labels {
     shell: &ES,
     row_actions: "Acciones",
@@ -141,6 +146,8 @@ const ES_LABELS: Labels = Labels {
         "Etiquetas",
         "Segmentos",
         "Historial de pedidos",
+        "Precios",
+        "Opciones de crédito",
         "Programa de fidelidad",
         "Cronología",
     ],
@@ -188,6 +195,8 @@ const EN_LABELS: Labels = Labels {
         "Tags",
         "Segments",
         "Order history",
+        "Prices",
+        "Credit options",
         "Loyalty program",
         "Timeline",
     ],
@@ -481,7 +490,7 @@ async fn expect_points(
 /// the sidebar with the customers marked current.
 async fn expect_section_at(page: &Page, labels: &Labels, path: &str) -> Result<()> {
     page.expect_path(path).await?;
-    page.expect_text("main .page-header h1", labels.sections[7])
+    page.expect_text("main .page-header h1", labels.sections[LOYALTY_SECTION])
         .await?;
     page.expect_texts(
         "nav.section-nav a",
@@ -492,7 +501,7 @@ async fn expect_section_at(page: &Page, labels: &Labels, path: &str) -> Result<(
     .context("the section links on the loyalty section")?;
     page.expect_text(
         r#"nav.section-nav a[aria-current="page"]"#,
-        labels.sections[7],
+        labels.sections[LOYALTY_SECTION],
     )
     .await?;
     let nav = &labels.shell.nav;
@@ -596,7 +605,7 @@ async fn loyalty_flow(test: &'static str, labels: &'static Labels, story: &'stat
             )
             .await
             .context("the section links on the edit page")?;
-            click_labelled(&page, &section_link, labels.sections[7]).await?;
+            click_labelled(&page, &section_link, labels.sections[LOYALTY_SECTION]).await?;
 
             // The section: no points yet, no exchange orders, no history.
             expect_section(&page, labels, id).await?;
@@ -709,7 +718,7 @@ async fn loyalty_flow(test: &'static str, labels: &'static Labels, story: &'stat
             let key = format!("browser-{}", labels.shell.code);
             let x = exchange(&app, owner, id, reward, &key)?;
             let row = format!(r#"#exchanges tr[data-exchange="{x}"]"#);
-            click_labelled(&page, &section_link, labels.sections[7]).await?;
+            click_labelled(&page, &section_link, labels.sections[LOYALTY_SECTION]).await?;
             page.element(&row)
                 .await
                 .context("the exchange order after reloading the section")?;
@@ -851,7 +860,10 @@ async fn loyalty_flow(test: &'static str, labels: &'static Labels, story: &'stat
             expect_words(
                 &page,
                 &entry,
-                &format!("{} {}", labels.sections[7], labels.left_points),
+                &format!(
+                    "{} {}",
+                    labels.sections[LOYALTY_SECTION], labels.left_points
+                ),
             )
             .await
             .context("the loyalty entry of the card's menu")?;
@@ -955,13 +967,16 @@ async fn a_support_member_sees_a_customers_points_but_cannot_change_them_nor_ope
             expect_words(
                 &page,
                 &entry,
-                &format!("{} {}", labels.sections[7], labels.left_points),
+                &format!(
+                    "{} {}",
+                    labels.sections[LOYALTY_SECTION], labels.left_points
+                ),
             )
             .await?;
             page.click_in_view(&entry).await?;
             page.expect_path(&format!("/customers/{id}/loyalty"))
                 .await?;
-            page.expect_text("main .page-header h1", labels.sections[7])
+            page.expect_text("main .page-header h1", labels.sections[LOYALTY_SECTION])
                 .await?;
             expect_points(
                 &page,

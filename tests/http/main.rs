@@ -10,9 +10,11 @@ mod client;
 
 mod access;
 mod auth;
+mod b2b;
 mod credit;
 mod credit_model;
 mod customers;
+mod groups;
 mod languages;
 mod loyalty;
 mod loyalty_model;

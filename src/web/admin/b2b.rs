@@ -109,7 +109,11 @@ async fn options_page(
         }
     }
     Ok(OptionsPage {
-        ui: Ui::staff(auth, Area::Customers, &format!("/customers/{id}/credit-options")),
+        ui: Ui::staff(
+            auth,
+            Area::Customers,
+            &format!("/customers/{id}/credit-options"),
+        ),
         c,
         options,
         new_input,
@@ -224,9 +228,10 @@ impl NewOrderPage {
 fn refusal_text(r: &AccountRefusal, ui: &Ui) -> String {
     match r {
         AccountRefusal::NoOption => ui.t("order-refused-no-option"),
-        AccountRefusal::Overdue { count } => {
-            ui.tn("order-refused-overdue", i64::try_from(*count).unwrap_or(i64::MAX))
-        }
+        AccountRefusal::Overdue { count } => ui.tn(
+            "order-refused-overdue",
+            i64::try_from(*count).unwrap_or(i64::MAX),
+        ),
         AccountRefusal::OverLimit {
             outstanding,
             order,
@@ -323,12 +328,16 @@ pub async fn create_order(
             }
         }
         Ok(req) => {
-            db(&state, move |conn| Ok(orders::create(conn, actor, id, &req))).await?
+            db(&state, move |conn| {
+                Ok(orders::create(conn, actor, id, &req))
+            })
+            .await?
         }
     };
     match outcome {
         Ok(order) => {
-            auth.session.flash(FlashKind::Success, "flash-order-created");
+            auth.session
+                .flash(FlashKind::Success, "flash-order-created");
             Ok(see_other(&format!("/orders/{order}")))
         }
         Err(OrderError::Invalid(errors)) => {
@@ -360,6 +369,7 @@ pub async fn settle(
         credit_options::settle(conn, actor, id).map_err(fatal)
     })
     .await?;
-    auth.session.flash(FlashKind::Success, "flash-order-settled");
+    auth.session
+        .flash(FlashKind::Success, "flash-order-settled");
     Ok(see_other(&format!("/orders/{id}")))
 }

@@ -207,7 +207,14 @@ pub async fn list(
         let tags = TagRow::all(conn)?;
         let groups = GroupRow::all(conn)?;
         let currency = crate::domain::settings::store_currency(conn)?;
-        Ok((rows, more, tags, groups, currency, segment_tabs(conn, &current)?))
+        Ok((
+            rows,
+            more,
+            tags,
+            groups,
+            currency,
+            segment_tabs(conn, &current)?,
+        ))
     })
     .await?;
     let at_start = match st.position {
@@ -423,10 +430,11 @@ impl CardPage {
             .map_or(self.currency.as_str(), |q| q.product.currency.as_str());
         match self.pricing.personal {
             PersonalDiscount::None => self.ui.t("discount-none"),
-            PersonalDiscount::Amount(a) => {
-                self.ui
-                    .ts("discount-amount-each", "amount", &self.ui.money(a, currency))
-            }
+            PersonalDiscount::Amount(a) => self.ui.ts(
+                "discount-amount-each",
+                "amount",
+                &self.ui.money(a, currency),
+            ),
             PersonalDiscount::Percent(p) => self.ui.percent(p.0),
         }
     }
@@ -467,11 +475,7 @@ struct CardData {
     timeline: Vec<TimelineItem>,
 }
 
-async fn card_data(
-    state: &AppState,
-    id: i64,
-    sample: Option<i64>,
-) -> Result<CardData, AppError> {
+async fn card_data(state: &AppState, id: i64, sample: Option<i64>) -> Result<CardData, AppError> {
     db(state, move |conn| {
         let c = CustomerRow::find(conn, id)?.ok_or(AppError::NotFound)?;
         let pricing = card_pricing(conn, id, sample)?;
@@ -705,7 +709,12 @@ struct FormPage {
 }
 
 impl FormPage {
-    fn new(auth: &CurrentStaff, id: Option<i64>, input: CustomerInput, groups: Vec<GroupRow>) -> FormPage {
+    fn new(
+        auth: &CurrentStaff,
+        id: Option<i64>,
+        input: CustomerInput,
+        groups: Vec<GroupRow>,
+    ) -> FormPage {
         let here = match id {
             Some(id) => format!("/customers/{id}/edit"),
             None => "/customers/new".to_owned(),
@@ -824,7 +833,12 @@ pub async fn edit_form(
     if c.anonymized_at.is_some() {
         return Err(AppError::NotFound);
     }
-    ok(&FormPage::new(&auth, Some(id), input_of(&c, auth.lang), groups))
+    ok(&FormPage::new(
+        &auth,
+        Some(id),
+        input_of(&c, auth.lang),
+        groups,
+    ))
 }
 
 pub async fn update(

@@ -115,10 +115,14 @@ pub async fn create(
 ) -> Result<HttpResponse, AppError> {
     let input = form.into_inner();
     let (actor, submitted) = (auth.staff.id, input.clone());
-    let result = db(&state, move |conn| Ok(groups::create(conn, actor, &submitted))).await?;
+    let result = db(&state, move |conn| {
+        Ok(groups::create(conn, actor, &submitted))
+    })
+    .await?;
     match result {
         Ok(_) => {
-            auth.session.flash(FlashKind::Success, "flash-group-created");
+            auth.session
+                .flash(FlashKind::Success, "flash-group-created");
             Ok(see_other("/customers/groups"))
         }
         Err(GroupError::Invalid(errors)) => render(
@@ -173,7 +177,11 @@ fn edit_page(
     prices_invalid: bool,
 ) -> FormPage {
     FormPage {
-        ui: Ui::staff(auth, Area::Customers, &format!("/customers/groups/{}/edit", g.id)),
+        ui: Ui::staff(
+            auth,
+            Area::Customers,
+            &format!("/customers/groups/{}/edit", g.id),
+        ),
         group: Some(g),
         input,
         errors,
@@ -204,7 +212,14 @@ pub async fn edit_form(
         discount: percent_input(g.discount_bp, &auth),
     };
     let rows = price_rows(products, &saved_prices(&prices, &auth), &HashMap::new());
-    ok(&edit_page(&auth, g, input, FieldErrors::default(), rows, false))
+    ok(&edit_page(
+        &auth,
+        g,
+        input,
+        FieldErrors::default(),
+        rows,
+        false,
+    ))
 }
 
 pub async fn update(
@@ -258,7 +273,8 @@ pub async fn save_prices(
     .await?;
     match result {
         Ok(_) => {
-            auth.session.flash(FlashKind::Success, "flash-group-prices-saved");
+            auth.session
+                .flash(FlashKind::Success, "flash-group-prices-saved");
             Ok(see_other(&format!("/customers/groups/{id}/edit")))
         }
         Err(GroupError::Prices(errors)) => {
@@ -307,7 +323,11 @@ pub async fn delete_form(
     })
     .await?;
     ok(&DeletePage {
-        ui: Ui::staff(&auth, Area::Customers, &format!("/customers/groups/{id}/delete")),
+        ui: Ui::staff(
+            &auth,
+            Area::Customers,
+            &format!("/customers/groups/{id}/delete"),
+        ),
         group,
         members,
     })
@@ -319,8 +339,12 @@ pub async fn delete(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let (id, actor) = (id.into_inner(), auth.staff.id);
-    db(&state, move |conn| groups::delete(conn, actor, id).map_err(fatal)).await?;
-    auth.session.flash(FlashKind::Success, "flash-group-deleted");
+    db(&state, move |conn| {
+        groups::delete(conn, actor, id).map_err(fatal)
+    })
+    .await?;
+    auth.session
+        .flash(FlashKind::Success, "flash-group-deleted");
     Ok(see_other("/customers/groups"))
 }
 
@@ -363,7 +387,9 @@ impl BulkForm {
 
     /// The view's criteria, normalised (only known filter parameters).
     fn clean_criteria(&self) -> String {
-        criteria_of(&crate::domain::customer_query::parse_criteria(&self.criteria))
+        criteria_of(&crate::domain::customer_query::parse_criteria(
+            &self.criteria,
+        ))
     }
 }
 
@@ -430,7 +456,8 @@ pub async fn bulk(
         groups::assign(conn, actor, &selection, group_id).map_err(fatal)
     })
     .await?;
-    auth.session.flash(FlashKind::Success, "flash-group-assigned");
+    auth.session
+        .flash(FlashKind::Success, "flash-group-assigned");
     Ok(see_other(&match form.all {
         Some(_) if !form.criteria.is_empty() => format!("/customers?{}", form.clean_criteria()),
         _ => "/customers".to_owned(),
