@@ -25,6 +25,18 @@ impl Page {
         self.headers.get("location").and_then(|v| v.to_str().ok())
     }
 
+    /// The id at the end of the redirect's address (`/customers/42` → 42): what a create
+    /// answered with.
+    #[track_caller]
+    pub fn created_id(&self) -> i64 {
+        let location = self.location().expect("a redirect");
+        location
+            .rsplit('/')
+            .next()
+            .and_then(|id| id.parse().ok())
+            .unwrap_or_else(|| panic!("no id at the end of {location}"))
+    }
+
     /// Fails the test unless the page contains `text`.
     #[track_caller]
     pub fn assert_contains(&self, text: &str) {

@@ -104,14 +104,7 @@ async fn staff_create_a_customer_and_see_the_card() {
     card.assert_contains("Registrado");
     card.assert_contains("Cliente desde el");
     card.assert_contains("Más acciones");
-    let id: i64 = p
-        .location()
-        .unwrap()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let id: i64 = p.created_id();
     let audit = app
         .with_conn(|conn| AuditRow::for_entity(conn, "customer", id))
         .unwrap();

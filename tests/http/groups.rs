@@ -380,14 +380,7 @@ async fn the_customer_form_puts_a_customer_into_a_group_moves_it_and_takes_it_ou
         )
         .await;
     assert_status(&p, StatusCode::SEE_OTHER, "create customer");
-    let id: i64 = p
-        .location()
-        .unwrap()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let id: i64 = p.created_id();
     let r = row(&app, id);
     assert_eq!(r.group_id, Some(wholesale));
     assert_eq!(
@@ -1440,14 +1433,7 @@ async fn support_cannot_change_groups_prices_or_discounts_while_a_manager_can() 
         )
         .await;
     assert_status(&p, StatusCode::SEE_OTHER, "support creates a customer");
-    let new_id: i64 = p
-        .location()
-        .unwrap()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let new_id: i64 = p.created_id();
     let r = row(&app, new_id);
     assert_eq!(
         (r.group_id, r.discount_kind, r.discount_value),

@@ -1005,14 +1005,7 @@ async fn the_newsletter_award_is_granted_once_per_customer_ever() {
         )
         .await;
     assert_status(&p, StatusCode::SEE_OTHER, "create");
-    let id: i64 = p
-        .location()
-        .unwrap()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let id: i64 = p.created_id();
     assert_eq!(points_of(&app, id, "earn_newsletter"), [30]);
     assert_eq!(assert_sums(&app, id), 30);
 
@@ -1041,14 +1034,7 @@ async fn the_newsletter_award_is_granted_once_per_customer_ever() {
         )
         .await;
     assert_status(&p, StatusCode::SEE_OTHER, "create 2");
-    let other: i64 = p
-        .location()
-        .unwrap()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let other: i64 = p.created_id();
     assert_eq!(assert_sums(&app, other), 0);
     for on in [true, false, true] {
         let v = version(&app, other);
