@@ -15,6 +15,9 @@ pub enum AppError {
     /// Not signed in: answered by a redirect to the sign-in page.
     #[error("sign-in required")]
     SignInRequired { next: Option<String> },
+    /// A storefront page for signed-in customers: to the shop's sign-in, never the admin's.
+    #[error("customer sign-in required")]
+    CustomerSignInRequired { next: Option<String> },
     #[error("CSRF check failed")]
     Csrf,
     #[error("bad request: {0}")]
@@ -62,7 +65,9 @@ impl ResponseError for AppError {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
-            AppError::SignInRequired { .. } => StatusCode::SEE_OTHER,
+            AppError::SignInRequired { .. } | AppError::CustomerSignInRequired { .. } => {
+                StatusCode::SEE_OTHER
+            }
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -80,13 +85,18 @@ impl ResponseError for AppError {
             }
             _ => {}
         }
-        if let AppError::SignInRequired { next } = self {
+        let sign_in = match self {
+            AppError::SignInRequired { next } => Some(("/login", next)),
+            AppError::CustomerSignInRequired { next } => Some(("/shop/login", next)),
+            _ => None,
+        };
+        if let Some((page, next)) = sign_in {
             let location = match next {
                 Some(n) => format!(
-                    "/login?next={}",
+                    "{page}?next={}",
                     url::form_urlencoded::byte_serialize(n.as_bytes()).collect::<String>()
                 ),
-                None => "/login".to_owned(),
+                None => page.to_owned(),
             };
             return HttpResponse::SeeOther()
                 .insert_header((header::LOCATION, location))

@@ -1,11 +1,13 @@
-//! Staff authentication: passwords, sessions, CSRF and the authorization extractors.
+//! Staff and storefront-customer authentication: passwords, sessions, CSRF and the authorization extractors.
 
 pub mod csrf;
+pub mod customer;
 pub mod extract;
 pub mod password;
 pub mod session;
 pub mod session_store;
 
+pub use customer::{CurrentCustomer, Shopper};
 pub use extract::{Authorized, CurrentStaff, PublicLang};
 pub use session::{AppSession, FlashKind};
 

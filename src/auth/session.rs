@@ -12,6 +12,8 @@ use crate::i18n::Lang;
 
 pub const STAFF_ID: &str = "staff_id";
 pub const AUTH_AT: &str = "auth_at";
+/// The signed-in storefront customer: never set together with [`STAFF_ID`].
+pub const CUSTOMER_ID: &str = "customer_id";
 const LANG: &str = "lang";
 const CSRF: &str = "csrf";
 const FLASH: &str = "flash";
@@ -70,7 +72,31 @@ impl AppSession {
         now_unix: i64,
     ) -> Result<(), actix_session::SessionInsertError> {
         self.0.renew();
+        // One identity per session: a staff session is never a customer's.
+        self.0.remove(CUSTOMER_ID);
         self.0.insert(STAFF_ID, staff_id)?;
+        self.0.insert(AUTH_AT, now_unix)?;
+        self.0.insert(CSRF, new_token())?;
+        Ok(())
+    }
+
+    /// The signed-in storefront customer and the moment (unix seconds) they signed in.
+    pub fn customer(&self) -> Option<(i64, i64)> {
+        let id = self.0.get::<i64>(CUSTOMER_ID).ok().flatten()?;
+        let at = self.0.get::<i64>(AUTH_AT).ok().flatten()?;
+        Some((id, at))
+    }
+
+    /// Signs a customer in to the storefront: a new session id, a new CSRF token, and no
+    /// staff identity left in it (a customer session can never reach the admin).
+    pub fn sign_in_customer(
+        &self,
+        customer_id: i64,
+        now_unix: i64,
+    ) -> Result<(), actix_session::SessionInsertError> {
+        self.0.renew();
+        self.0.remove(STAFF_ID);
+        self.0.insert(CUSTOMER_ID, customer_id)?;
         self.0.insert(AUTH_AT, now_unix)?;
         self.0.insert(CSRF, new_token())?;
         Ok(())

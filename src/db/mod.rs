@@ -8,6 +8,7 @@
 //!   never both read-then-write the same rows, and a plain transaction on PostgreSQL (where
 //!   debits use row locks or guarded updates).
 
+pub mod accounts;
 pub mod audit;
 pub mod credit;
 pub mod customer_list;

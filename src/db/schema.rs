@@ -375,7 +375,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    customer_accounts (customer_id) {
+        customer_id -> BigInt,
+        password_hash -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sessions -> staff (staff_id));
+diesel::joinable!(customer_accounts -> customers (customer_id));
 diesel::joinable!(customers -> customer_groups (group_id));
 diesel::joinable!(group_prices -> customer_groups (group_id));
 diesel::joinable!(group_prices -> products (product_id));
@@ -427,4 +437,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     customer_groups,
     group_prices,
     credit_options,
+    customer_accounts,
 );

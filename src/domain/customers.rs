@@ -390,6 +390,8 @@ pub fn delete(conn: &mut DbConn, actor: i64, id: i64) -> Result<Deleted, Custome
             AddressRow::delete_for_customer(conn, id)?;
             NoteRow::delete_for_customer(conn, id)?;
             TagRow::detach_all(conn, id)?;
+            // The password goes with the personal data: nobody signs in as an erased person.
+            crate::db::accounts::delete(conn, id)?;
             CustomerRow::anonymize(conn, id, "", now)?;
             Deleted::Anonymized
         } else {

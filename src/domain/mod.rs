@@ -1,5 +1,6 @@
 //! Business rules. Domain functions take a connection and validated input and hold no HTTP.
 
+pub mod accounts;
 pub mod audit;
 pub mod credit;
 pub mod credit_options;
@@ -14,6 +15,8 @@ pub mod overview;
 pub mod pricing;
 pub mod segments;
 pub mod settings;
+pub mod shop;
 pub mod staff;
+pub mod storefront;
 pub mod throttle;
 pub mod types;

@@ -127,8 +127,8 @@ pub enum QuoteError {
     Db(#[from] diesel::result::Error),
 }
 
-/// The customer's terms, read once for several lines.
-#[derive(Debug, Clone)]
+/// The customer's terms, read once for several lines (the default: a guest's, list prices).
+#[derive(Debug, Clone, Default)]
 pub struct CustomerTerms {
     pub group: Option<GroupRow>,
     pub personal: PersonalDiscount,

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod errors;
 pub mod health;
 pub mod page;
+pub mod shop;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -24,6 +25,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/language", web::post().to(auth::switch_language))
         .route("/setup/{token}", web::get().to(auth::setup_form))
         .route("/setup/{token}", web::post().to(auth::setup))
+        .configure(shop::routes)
         .route("/", web::get().to(admin::dashboard::show))
         .route("/customers", web::get().to(admin::customers::list))
         .route("/customers/count", web::get().to(admin::customers::count))
@@ -42,6 +44,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::get().to(admin::export::export),
         )
         .route("/customers/overview", web::get().to(admin::overview::show))
+        .route(
+            "/customers/accounts",
+            web::get().to(admin::accounts_settings::show),
+        )
+        .route(
+            "/customers/accounts",
+            web::post().to(admin::accounts_settings::save),
+        )
         .route("/customers/groups", web::get().to(admin::groups::list))
         .route("/customers/groups", web::post().to(admin::groups::create))
         .route(

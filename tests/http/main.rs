@@ -9,6 +9,7 @@ mod common;
 mod client;
 
 mod access;
+mod accounts_settings;
 mod auth;
 mod b2b;
 mod credit;

@@ -1,6 +1,7 @@
 //! The staff admin areas, one module each.
 
 pub mod account;
+pub mod accounts_settings;
 pub mod b2b;
 pub mod credit;
 pub mod customers;

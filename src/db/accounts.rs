@@ -1,0 +1,52 @@
+//! Storefront accounts: the password of a registered customer.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::DbConn;
+use super::schema::{customer_accounts, customers};
+
+/// A registered, live customer with an account, found by e-mail: (customer id, hash).
+pub fn find_by_email(conn: &mut DbConn, email: &str) -> QueryResult<Option<(i64, String)>> {
+    customer_accounts::table
+        .inner_join(customers::table)
+        .filter(customers::email.eq(email))
+        .filter(customers::registered.eq(true))
+        .filter(customers::anonymized_at.is_null())
+        .select((
+            customer_accounts::customer_id,
+            customer_accounts::password_hash,
+        ))
+        .first(conn)
+        .optional()
+}
+
+pub fn exists(conn: &mut DbConn, customer_id: i64) -> QueryResult<bool> {
+    Ok(customer_accounts::table
+        .find(customer_id)
+        .select(customer_accounts::customer_id)
+        .first::<i64>(conn)
+        .optional()?
+        .is_some())
+}
+
+pub fn insert(
+    conn: &mut DbConn,
+    customer_id: i64,
+    password_hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::insert_into(customer_accounts::table)
+        .values((
+            customer_accounts::customer_id.eq(customer_id),
+            customer_accounts::password_hash.eq(password_hash),
+            customer_accounts::created_at.eq(now),
+            customer_accounts::updated_at.eq(now),
+        ))
+        .execute(conn)
+}
+
+/// Removes the account (the customer stays); used when a customer is anonymized.
+pub fn delete(conn: &mut DbConn, customer_id: i64) -> QueryResult<usize> {
+    diesel::delete(customer_accounts::table.find(customer_id)).execute(conn)
+}
