@@ -548,9 +548,11 @@ pub fn address_input(a: &AddressRow) -> AddressInput {
 
 /// Adds an address; the first address, or one marked default, becomes the default of its kind
 /// and sets the customer's location.
+/// `actor`: the staff member, or `None` for the customer in their own storefront area
+/// (the same for the other address changes).
 pub fn add_address(
     conn: &mut DbConn,
-    actor: i64,
+    actor: Option<i64>,
     customer_id: i64,
     input: &AddressInput,
 ) -> Result<i64, CustomerError> {
@@ -597,7 +599,7 @@ pub fn add_address(
         refresh_location(conn, customer_id)?;
         audit::record(
             conn,
-            Some(actor),
+            actor,
             "address.create",
             "customer",
             Some(customer_id),
@@ -614,7 +616,7 @@ pub fn add_address(
 /// next address of that kind; an address alone of its kind is its default.
 pub fn update_address(
     conn: &mut DbConn,
-    actor: i64,
+    actor: Option<i64>,
     customer_id: i64,
     address_id: i64,
     input: &AddressInput,
@@ -667,7 +669,7 @@ pub fn update_address(
         refresh_location(conn, customer_id)?;
         audit::record(
             conn,
-            Some(actor),
+            actor,
             "address.update",
             "customer",
             Some(customer_id),
@@ -684,7 +686,7 @@ pub fn update_address(
 
 pub fn delete_address(
     conn: &mut DbConn,
-    actor: i64,
+    actor: Option<i64>,
     customer_id: i64,
     address_id: i64,
 ) -> Result<(), CustomerError> {
@@ -707,7 +709,7 @@ pub fn delete_address(
         refresh_location(conn, customer_id)?;
         audit::record(
             conn,
-            Some(actor),
+            actor,
             "address.delete",
             "customer",
             Some(customer_id),
@@ -724,7 +726,7 @@ pub fn delete_address(
 
 pub fn set_default_address(
     conn: &mut DbConn,
-    actor: i64,
+    actor: Option<i64>,
     customer_id: i64,
     address_id: i64,
 ) -> Result<(), CustomerError> {
@@ -739,7 +741,7 @@ pub fn set_default_address(
         refresh_location(conn, customer_id)?;
         audit::record(
             conn,
-            Some(actor),
+            actor,
             "address.default",
             "customer",
             Some(customer_id),

@@ -7,6 +7,7 @@ pub mod errors;
 pub mod health;
 pub mod page;
 pub mod shop;
+pub mod shop_addresses;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -26,6 +27,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/setup/{token}", web::get().to(auth::setup_form))
         .route("/setup/{token}", web::post().to(auth::setup))
         .configure(shop::routes)
+        .configure(shop_addresses::routes)
         .route("/", web::get().to(admin::dashboard::show))
         .route("/customers", web::get().to(admin::customers::list))
         .route("/customers/count", web::get().to(admin::customers::count))

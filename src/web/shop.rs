@@ -13,7 +13,7 @@ use chrono::Utc;
 use serde::Deserialize;
 
 use crate::auth::{CurrentCustomer, FlashKind, Shopper};
-use crate::db::customers::{AddressRow, CustomerRow};
+use crate::db::customers::CustomerRow;
 use crate::db::orders::{HistoryRow, LineRow, OrderRow};
 use crate::domain::accounts::{self, AccountError, SignIn, SignUpInput};
 use crate::domain::shop::{self, Item};
@@ -30,8 +30,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/shop/signup", web::post().to(signup))
         .route("/shop/logout", web::post().to(logout))
         .route("/shop/account", web::get().to(orders))
-        .route("/shop/account/orders/{id}", web::get().to(order))
-        .route("/shop/account/addresses", web::get().to(addresses));
+        .route("/shop/account/orders/{id}", web::get().to(order));
 }
 
 /// What the storefront header shows.
@@ -43,7 +42,7 @@ pub struct ShopNav {
 }
 
 impl ShopNav {
-    fn of(mode: LoginMode, customer: Option<&CustomerRow>) -> ShopNav {
+    pub(crate) fn of(mode: LoginMode, customer: Option<&CustomerRow>) -> ShopNav {
         ShopNav {
             mode,
             customer: customer.map(|c| c.full_name.clone()),
@@ -263,7 +262,7 @@ pub async fn logout(customer: CurrentCustomer) -> HttpResponse {
 // The customer's own area
 // ---------------------------------------------------------------------------------------
 
-fn area_ui(c: &CurrentCustomer, here: &str) -> Ui {
+pub(crate) fn area_ui(c: &CurrentCustomer, here: &str) -> Ui {
     Ui::public(c.lang, &c.session, here)
 }
 
@@ -317,28 +316,5 @@ pub async fn order(
         order,
         lines,
         history,
-    })
-}
-
-#[derive(Template)]
-#[template(path = "shop/addresses.html")]
-struct AddressesPage {
-    ui: Ui,
-    nav: ShopNav,
-    tab: &'static str,
-    addresses: Vec<AddressRow>,
-}
-
-pub async fn addresses(
-    customer: CurrentCustomer,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, AppError> {
-    let id = customer.customer.id;
-    let addresses = db(&state, move |conn| Ok(AddressRow::for_customer(conn, id)?)).await?;
-    ok(&AddressesPage {
-        ui: area_ui(&customer, "/shop/account/addresses"),
-        nav: ShopNav::of(customer.mode, Some(&customer.customer)),
-        tab: "addresses",
-        addresses,
     })
 }

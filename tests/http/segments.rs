@@ -112,16 +112,18 @@ async fn segment_counts_equal_a_full_count_after_every_kind_of_customer_change()
 
     let (warsaw, madrid) = app.with_conn(|conn| {
         let warsaw =
-            customers::add_address(conn, owner, ola, &address("Warszawa", "PL", true)).unwrap();
+            customers::add_address(conn, Some(owner), ola, &address("Warszawa", "PL", true))
+                .unwrap();
         let madrid =
-            customers::add_address(conn, owner, ola, &address("Madrid", "ES", false)).unwrap();
+            customers::add_address(conn, Some(owner), ola, &address("Madrid", "ES", false))
+                .unwrap();
         (warsaw, madrid)
     });
     assert_counts_match(&app, "adding addresses");
-    app.with_conn(|conn| customers::set_default_address(conn, owner, ola, madrid).unwrap());
+    app.with_conn(|conn| customers::set_default_address(conn, Some(owner), ola, madrid).unwrap());
     assert_counts_match(&app, "changing the default address");
-    app.with_conn(|conn| customers::delete_address(conn, owner, ola, madrid).unwrap());
-    app.with_conn(|conn| customers::delete_address(conn, owner, ola, warsaw).unwrap());
+    app.with_conn(|conn| customers::delete_address(conn, Some(owner), ola, madrid).unwrap());
+    app.with_conn(|conn| customers::delete_address(conn, Some(owner), ola, warsaw).unwrap());
     assert_counts_match(&app, "deleting addresses");
 
     app.with_conn(|conn| {

@@ -976,7 +976,7 @@ pub async fn add_address(
     let (id, actor, input) = (id.into_inner(), auth.staff.id, form.into_inner());
     let submitted = input.clone();
     match db(&state, move |conn| {
-        Ok(customers::add_address(conn, actor, id, &submitted))
+        Ok(customers::add_address(conn, Some(actor), id, &submitted))
     })
     .await?
     {
@@ -1053,7 +1053,8 @@ pub async fn update_address(
     path: web::Path<(i64, i64)>,
     form: web::Form<AddressInput>,
 ) -> Result<HttpResponse, AppError> {
-    let ((id, address_id), actor, input) = (path.into_inner(), auth.staff.id, form.into_inner());
+    let ((id, address_id), actor, input) =
+        (path.into_inner(), Some(auth.staff.id), form.into_inner());
     let submitted = input.clone();
     match db(&state, move |conn| {
         Ok(customers::update_address(
@@ -1090,7 +1091,7 @@ pub async fn delete_address(
 ) -> Result<HttpResponse, AppError> {
     let ((id, address_id), actor) = (path.into_inner(), auth.staff.id);
     db(&state, move |conn| {
-        customers::delete_address(conn, actor, id, address_id).map_err(domain_error)
+        customers::delete_address(conn, Some(actor), id, address_id).map_err(domain_error)
     })
     .await?;
     auth.session
@@ -1105,7 +1106,7 @@ pub async fn default_address(
 ) -> Result<HttpResponse, AppError> {
     let ((id, address_id), actor) = (path.into_inner(), auth.staff.id);
     db(&state, move |conn| {
-        customers::set_default_address(conn, actor, id, address_id).map_err(domain_error)
+        customers::set_default_address(conn, Some(actor), id, address_id).map_err(domain_error)
     })
     .await?;
     auth.session
