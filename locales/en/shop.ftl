@@ -32,3 +32,6 @@ shop-address-default = Default
 flash-shop-signed-up = Your account is created and you are signed in.
 error-account-email-taken = There is already an account with this e-mail. Sign in.
 audit-customer-signup = The customer created their account in the shop
+shop-profile = My details
+shop-profile-save = Save changes
+shop-profile-stale = Your details were changed in another window or by the shop. The form keeps what you typed: check it and save again.

@@ -32,3 +32,6 @@ shop-address-default = Predeterminada
 flash-shop-signed-up = Tu cuenta está creada y ya has iniciado sesión.
 error-account-email-taken = Ya hay una cuenta con este correo. Inicia sesión.
 audit-customer-signup = El cliente creó su cuenta en la tienda
+shop-profile = Mis datos
+shop-profile-save = Guardar cambios
+shop-profile-stale = Tus datos cambiaron en otra ventana o los cambió la tienda. El formulario conserva lo que escribiste: revísalo y guarda de nuevo.

@@ -32,3 +32,6 @@ shop-address-default = Domyślny
 flash-shop-signed-up = Konto założone — możesz już korzystać ze sklepu.
 error-account-email-taken = Konto z tym adresem e-mail już istnieje. Zaloguj się.
 audit-customer-signup = Klient założył konto w sklepie
+shop-profile = Moje dane
+shop-profile-save = Zapisz zmiany
+shop-profile-stale = Twoje dane zmieniły się w innym oknie lub zmienił je sklep. Formularz zachował to, co wpisałeś: sprawdź i zapisz ponownie.

@@ -253,8 +253,8 @@ fn check_email_free(
 }
 
 /// The loyalty award for signing up to the newsletter (once per customer, ever).
-fn newsletter_award(conn: &mut DbConn, actor: i64, id: i64) -> Result<(), CustomerError> {
-    crate::domain::loyalty::award_newsletter(conn, Some(actor), id)
+fn newsletter_award(conn: &mut DbConn, actor: Option<i64>, id: i64) -> Result<(), CustomerError> {
+    crate::domain::loyalty::award_newsletter(conn, actor, id)
         .map_err(|e| CustomerError::Db(e.into_db()))
 }
 
@@ -281,7 +281,7 @@ pub fn create(
             seen.settle(conn)?;
         }
         if contact.newsletter {
-            newsletter_award(conn, actor, id)?;
+            newsletter_award(conn, Some(actor), id)?;
         }
         let after = CustomerRow::find(conn, id)?.ok_or(CustomerError::NotFound)?;
         audit::record(
@@ -305,14 +305,37 @@ pub fn update(
     id: i64,
     input: &CustomerInput,
 ) -> Result<(), CustomerError> {
-    let actor = editor.id;
-    let contact = validate(input, editor.may_price).map_err(CustomerError::Invalid)?;
+    save_contact(conn, Some(editor.id), editor.may_price, id, input)
+}
+
+/// The customer's own profile in the storefront ("my account"): the same rules as a staff
+/// edit, with no staff actor and no pricing. The e-mail and the registered flag are taken
+/// from the record, never from the form: changing an e-mail needs its own confirmation.
+pub fn update_own_profile(
+    conn: &mut DbConn,
+    id: i64,
+    input: &CustomerInput,
+) -> Result<(), CustomerError> {
+    let current = CustomerRow::find(conn, id)?.ok_or(CustomerError::NotFound)?;
+    let input = CustomerInput {
+        email: current.email.unwrap_or_default(),
+        registered: current.registered.then(|| "on".to_owned()),
+        ..input.clone()
+    };
+    save_contact(conn, None, false, id, &input)
+}
+
+fn save_contact(
+    conn: &mut DbConn,
+    actor: Option<i64>,
+    may_price: bool,
+    id: i64,
+    input: &CustomerInput,
+) -> Result<(), CustomerError> {
+    let contact = validate(input, may_price).map_err(CustomerError::Invalid)?;
     let now = Utc::now().naive_utc();
     write_tx(conn, |conn| {
-        let pricing = editor
-            .may_price
-            .then(|| read_pricing(conn, input))
-            .transpose()?;
+        let pricing = may_price.then(|| read_pricing(conn, input)).transpose()?;
         let before = CustomerRow::find(conn, id)?.ok_or(CustomerError::NotFound)?;
         if before.anonymized_at.is_some() {
             return Err(CustomerError::NotFound);
@@ -351,7 +374,7 @@ pub fn update(
         let after = CustomerRow::find(conn, id)?.ok_or(CustomerError::NotFound)?;
         audit::record(
             conn,
-            Some(actor),
+            actor,
             "customer.update",
             "customer",
             Some(id),
