@@ -107,6 +107,5 @@ pub async fn save(
         }
         Err(CustomerError::NotFound) => Err(AppError::NotFound),
         Err(CustomerError::Db(e)) => Err(e.into()),
-        Err(e) => Err(AppError::Internal(anyhow::anyhow!("{e}"))),
     }
 }
