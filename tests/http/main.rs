@@ -25,4 +25,5 @@ mod overview;
 mod process;
 mod security;
 mod segments;
+mod shop_area;
 mod staff_admin;
