@@ -186,12 +186,23 @@ pub fn run_migrations(conn: &mut DbConn) -> anyhow::Result<()> {
 
 /// Runs `f` in a write transaction: `BEGIN IMMEDIATE` on SQLite, so the write lock is taken
 /// before anything is read; a plain transaction on PostgreSQL. Rolls back when `f` fails.
-/// Nested calls inside `f` (e.g. `conn.transaction`) become savepoints.
+/// Nested calls inside `f` (e.g. `conn.transaction`, or another domain step that itself
+/// calls `write_tx`) become savepoints of the outer transaction: a checkout can place an order
+/// and spend store credit as one unit, each step keeping its own rules.
 pub fn write_tx<T, E, F>(conn: &mut DbConn, f: F) -> Result<T, E>
 where
     F: FnOnce(&mut DbConn) -> Result<T, E>,
     E: From<diesel::result::Error>,
 {
+    if let DbConn::Sqlite(c) = conn {
+        let depth = AnsiTransactionManager::transaction_manager_status_mut(c)
+            .transaction_depth()
+            .map_err(E::from)?;
+        if depth.is_some() {
+            // Already inside this process's one writer: a savepoint, never the mutex again.
+            return conn.transaction(f);
+        }
+    }
     // Writers of this process queue on a mutex before they take SQLite's write lock: a
     // writer that finds the lock taken otherwise sleeps in SQLite's busy handler (1 ms, 2 ms,
     // … up to 100 ms a try), which under many writers gives seconds of tail latency. Other

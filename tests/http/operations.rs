@@ -119,3 +119,31 @@ async fn demo_data_fills_an_empty_store_once() {
         .unwrap();
     assert_eq!(priced.len(), 1, "one wholesale price");
 }
+
+#[actix_web::test]
+async fn a_write_transaction_inside_another_is_a_savepoint_that_rolls_back_alone() {
+    let app = TestApp::spawn().await;
+    let outcome: Result<(), diesel::result::Error> = app.with_conn(|conn| {
+        db::write_tx(conn, |conn| {
+            db::settings::set(conn, "outer_step", "kept")?;
+            let inner: Result<(), diesel::result::Error> = db::write_tx(conn, |conn| {
+                db::settings::set(conn, "inner_step", "undone")?;
+                Err(diesel::result::Error::RollbackTransaction)
+            });
+            assert!(inner.is_err(), "the inner step failed");
+            db::write_tx(conn, |conn| db::settings::set(conn, "second_step", "kept"))
+        })
+    });
+    outcome.unwrap();
+    let read = |key: &'static str| app.with_conn(|conn| db::settings::get(conn, key)).unwrap();
+    assert_eq!(read("outer_step").as_deref(), Some("kept"));
+    assert_eq!(read("second_step").as_deref(), Some("kept"));
+    assert_eq!(
+        read("inner_step"),
+        None,
+        "only the failed savepoint was rolled back"
+    );
+    // The one-writer lock was released: another write goes through.
+    app.with_conn(|conn| db::write_tx(conn, |conn| db::settings::set(conn, "after", "ok")))
+        .unwrap();
+}
