@@ -50,3 +50,20 @@ pub fn insert(
 pub fn delete(conn: &mut DbConn, customer_id: i64) -> QueryResult<usize> {
     diesel::delete(customer_accounts::table.find(customer_id)).execute(conn)
 }
+
+/// The language a customer chose with the storefront's switcher (a change of their record:
+/// the version moves, so an edit open elsewhere is not silently overwritten).
+pub fn set_language(
+    conn: &mut DbConn,
+    customer_id: i64,
+    language: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(customers::table.find(customer_id))
+        .set((
+            customers::language.eq(language),
+            customers::version.eq(customers::version + 1),
+            customers::updated_at.eq(now),
+        ))
+        .execute(conn)
+}

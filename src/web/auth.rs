@@ -203,8 +203,8 @@ pub struct LanguageForm {
     back: String,
 }
 
-/// The language switcher: remembered on the staff account when signed in, in the session
-/// otherwise.
+/// The language switcher: remembered on the staff account or the storefront customer's record
+/// when signed in, in the session otherwise.
 pub async fn switch_language(
     session: AppSession,
     state: web::Data<AppState>,
@@ -218,6 +218,19 @@ pub async fn switch_language(
         web::block(move || -> Result<(), AppError> {
             let mut conn = pool.get()?;
             Ok(staff::set_language(&mut conn, staff_id, lang)?)
+        })
+        .await??;
+    } else if let Some((customer_id, _)) = session.customer() {
+        // A signed-in storefront customer's language is theirs: remembered on their record.
+        let pool = state.pool.clone();
+        web::block(move || -> Result<usize, AppError> {
+            let mut conn = pool.get()?;
+            Ok(crate::db::accounts::set_language(
+                &mut conn,
+                customer_id,
+                lang.code(),
+                Utc::now().naive_utc(),
+            )?)
         })
         .await??;
     }

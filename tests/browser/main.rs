@@ -16,6 +16,7 @@ mod customers;
 mod groups;
 mod harness;
 mod loyalty;
+mod shop;
 
 use anyhow::{Context, Result, ensure};
 use common::{OWNER_EMAIL, PASSWORD, TestApp};

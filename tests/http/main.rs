@@ -25,5 +25,6 @@ mod overview;
 mod process;
 mod security;
 mod segments;
+mod shop;
 mod shop_area;
 mod staff_admin;

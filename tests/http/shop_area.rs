@@ -283,3 +283,21 @@ async fn another_customers_address_answers_not_found_and_stays_as_it_was() {
     );
     assert!(addresses(&app, ana).is_empty());
 }
+
+#[actix_web::test]
+async fn a_signed_in_customer_switching_language_keeps_it_on_their_record() {
+    let app = TestApp::spawn().await;
+    let id = store_with_customer(&app, "Ana Ruiz", "ana@example.es");
+    let c = signed_in_customer(&app, "ana@example.es").await;
+    let version = row(&app, id).version;
+    let p = c
+        .post("/language", &[("lang", "pl"), ("back", "/shop/account")])
+        .await;
+    assert_status(&p, StatusCode::SEE_OTHER, "switch");
+    let r = row(&app, id);
+    assert_eq!(r.language, "pl");
+    assert_eq!(r.version, version + 1, "a change of the record");
+    c.get("/shop/account")
+        .await
+        .assert_contains("Moje zamówienia");
+}
