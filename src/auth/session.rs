@@ -17,6 +17,8 @@ pub const CUSTOMER_ID: &str = "customer_id";
 const LANG: &str = "lang";
 const CSRF: &str = "csrf";
 const FLASH: &str = "flash";
+const CART: &str = "cart";
+const LAST_ORDER: &str = "last_order";
 
 /// A message shown once on the next page: a Fluent key and its kind.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -100,6 +102,32 @@ impl AppSession {
         self.0.insert(AUTH_AT, now_unix)?;
         self.0.insert(CSRF, new_token())?;
         Ok(())
+    }
+
+    /// The storefront cart: (product id, quantity), in the order things were added.
+    pub fn cart(&self) -> Vec<(i64, i64)> {
+        self.0
+            .get::<Vec<(i64, i64)>>(CART)
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+    }
+
+    pub fn set_cart(&self, cart: &[(i64, i64)]) -> Result<(), actix_session::SessionInsertError> {
+        if cart.is_empty() {
+            self.0.remove(CART);
+            return Ok(());
+        }
+        self.0.insert(CART, cart)
+    }
+
+    /// The order this browser just placed (a guest's confirmation page reads it).
+    pub fn last_order(&self) -> Option<i64> {
+        self.0.get::<i64>(LAST_ORDER).ok().flatten()
+    }
+
+    pub fn set_last_order(&self, id: i64) -> Result<(), actix_session::SessionInsertError> {
+        self.0.insert(LAST_ORDER, id)
     }
 
     /// Ends the session on the server and in the browser.

@@ -67,3 +67,16 @@ pub fn set_language(
         ))
         .execute(conn)
 }
+
+/// The newest live guest record with this e-mail: a guest who checks out again is the same
+/// customer, not a new one each time.
+pub fn guest_by_email(conn: &mut DbConn, email: &str) -> QueryResult<Option<i64>> {
+    customers::table
+        .filter(customers::email.eq(email))
+        .filter(customers::registered.eq(false))
+        .filter(customers::anonymized_at.is_null())
+        .order(customers::id.desc())
+        .select(customers::id)
+        .first(conn)
+        .optional()
+}

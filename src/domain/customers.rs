@@ -514,6 +514,15 @@ impl AddressFields {
     }
 }
 
+/// What is wrong with an address form, without saving anything (a checkout shows these
+/// together with its own errors).
+pub fn address_errors(input: &AddressInput) -> FormErrors {
+    match validate_address(input) {
+        Err(CustomerError::Invalid(errors)) => errors,
+        _ => FormErrors::new(),
+    }
+}
+
 /// The one validation of the address form (adding and editing).
 fn validate_address(input: &AddressInput) -> Result<AddressFields, CustomerError> {
     let mut errors = FormErrors::new();

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod checkout;
 pub mod credit;
 pub mod credit_options;
 pub mod customer_query;

@@ -130,6 +130,17 @@ pub fn change_status(
     order_id: i64,
     status: &str,
 ) -> Result<(), OrderError> {
+    transition(conn, Some(actor), order_id, status)
+}
+
+/// [`change_status`] by a staff member, or by the store itself (`None`: a checkout paid in
+/// full with store credit becomes paid).
+pub(crate) fn transition(
+    conn: &mut DbConn,
+    actor: Option<i64>,
+    order_id: i64,
+    status: &str,
+) -> Result<(), OrderError> {
     if !is_status(status) {
         return Err(OrderError::InvalidStatus);
     }
@@ -147,29 +158,22 @@ pub fn change_status(
         q::set_status(conn, order_id, status, now)?;
         if status == "cancelled" {
             // Store credit spent on the order goes back to the customer.
-            crate::domain::credit::reverse_order(conn, Some(actor), order_id)?;
+            crate::domain::credit::reverse_order(conn, actor, order_id)?;
         }
         // Points: granted once the order reaches the configured status, taken back once when
         // it is cancelled.
         let reverse_key = format!("cancel:{order_id}");
         crate::domain::loyalty::settle_order(
             conn,
-            Some(actor),
+            actor,
             order_id,
             (status == "cancelled").then_some(reverse_key.as_str()),
         )?;
-        q::insert_history(
-            conn,
-            order_id,
-            Some(&order.status),
-            status,
-            Some(actor),
-            now,
-        )?;
+        q::insert_history(conn, order_id, Some(&order.status), status, actor, now)?;
         refresh_customer_figures(conn, order.customer_id)?;
         audit::record(
             conn,
-            Some(actor),
+            actor,
             "order.status",
             "order",
             Some(order_id),

@@ -8,6 +8,7 @@ pub mod health;
 pub mod page;
 pub mod shop;
 pub mod shop_addresses;
+pub mod shop_checkout;
 pub mod shop_profile;
 
 use actix_web::body::MessageBody;
@@ -29,6 +30,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/setup/{token}", web::post().to(auth::setup))
         .configure(shop::routes)
         .configure(shop_addresses::routes)
+        .configure(shop_checkout::routes)
         .configure(shop_profile::routes)
         .route("/", web::get().to(admin::dashboard::show))
         .route("/customers", web::get().to(admin::customers::list))

@@ -196,7 +196,16 @@ struct SignUpPage {
     errors: FieldErrors,
 }
 
-pub async fn signup_form(shopper: Shopper) -> Result<HttpResponse, AppError> {
+#[derive(Deserialize)]
+pub struct SignUpQuery {
+    /// Prefilled after a guest checkout ("create an account?").
+    email: Option<String>,
+}
+
+pub async fn signup_form(
+    shopper: Shopper,
+    query: web::Query<SignUpQuery>,
+) -> Result<HttpResponse, AppError> {
     accounts_on(&shopper)?;
     if shopper.customer.is_some() {
         return Ok(see_other("/shop/account"));
@@ -204,7 +213,10 @@ pub async fn signup_form(shopper: Shopper) -> Result<HttpResponse, AppError> {
     ok(&SignUpPage {
         ui: ui(&shopper, "/shop/signup"),
         nav: ShopNav::of(shopper.mode, None),
-        input: SignUpInput::default(),
+        input: SignUpInput {
+            email: query.into_inner().email.unwrap_or_default(),
+            ..SignUpInput::default()
+        },
         errors: FieldErrors::default(),
     })
 }
