@@ -80,3 +80,12 @@ pub fn guest_by_email(conn: &mut DbConn, email: &str) -> QueryResult<Option<i64>
         .first(conn)
         .optional()
 }
+
+/// Takes the customer's row lock for the rest of the transaction (PostgreSQL; on SQLite the
+/// one-writer transaction already serializes): two checkouts of one customer queue here.
+pub fn lock_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<bool> {
+    let n = diesel::update(customers::table.find(customer_id))
+        .set(customers::version.eq(customers::version))
+        .execute(conn)?;
+    Ok(n == 1)
+}

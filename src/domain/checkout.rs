@@ -187,6 +187,9 @@ pub fn place(conn: &mut DbConn, req: &Request) -> Result<Placed, CheckoutError> 
             }
             (Buyer::Guest { .. }, None) => return Err(CheckoutError::Invalid(FormErrors::new())),
         };
+        // Everything below reads and writes this customer's rows (addresses, figures, credit):
+        // one checkout of a customer at a time, so the second sees what the first did.
+        account_rows::lock_customer(conn, customer_id)?;
         let known = AddressRow::for_customer(conn, customer_id)?
             .iter()
             .any(|a| same_place(a, &address));

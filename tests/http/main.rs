@@ -12,6 +12,7 @@ mod access;
 mod accounts_settings;
 mod auth;
 mod b2b;
+mod checkout;
 mod credit;
 mod credit_model;
 mod customers;
