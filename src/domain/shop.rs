@@ -67,3 +67,49 @@ pub fn own_order(
         _ => Ok(None),
     }
 }
+
+/// A customer's points as their own area shows them.
+#[derive(Debug, Clone)]
+pub struct PointsView {
+    /// Whether the loyalty program is on (off: nothing to earn or exchange).
+    pub enabled: bool,
+    pub balance: i64,
+    pub held: i64,
+    pub history: Vec<crate::db::loyalty::EntryRow>,
+    /// Active rewards with stock: (reward, product name).
+    pub rewards: Vec<(crate::db::loyalty::RewardRow, String)>,
+    pub exchanges: Vec<crate::db::loyalty::ExchangeLine>,
+}
+
+pub fn points_view(conn: &mut DbConn, customer_id: i64) -> QueryResult<PointsView> {
+    use crate::db::loyalty::{EntryRow, ExchangeRow, RewardRow};
+    Ok(PointsView {
+        enabled: crate::domain::loyalty::settings(conn)?.enabled,
+        balance: crate::domain::loyalty::balance(conn, customer_id)?,
+        held: ExchangeRow::held(conn, customer_id)?,
+        history: EntryRow::for_customer(conn, customer_id, 100)?
+            .into_iter()
+            .map(|(e, _, _)| e)
+            .collect(),
+        rewards: RewardRow::all(conn)?
+            .into_iter()
+            .filter(|(r, ..)| r.active && r.stock > 0)
+            .map(|(r, name, ..)| (r, name))
+            .collect(),
+        exchanges: ExchangeRow::list(conn, None, Some(customer_id), 50)?,
+    })
+}
+
+/// A customer's store credit as their own area shows it: balance and movements (with the
+/// order number each concerns; never the staff member's name).
+pub fn credit_view(
+    conn: &mut DbConn,
+    customer_id: i64,
+) -> QueryResult<(i64, Vec<(crate::db::credit::EntryRow, Option<String>)>)> {
+    let balance = crate::domain::credit::balance(conn, customer_id)?;
+    let history = crate::db::credit::EntryRow::for_customer(conn, customer_id, 100)?
+        .into_iter()
+        .map(|(e, _, number)| (e, number))
+        .collect();
+    Ok((balance, history))
+}

@@ -10,6 +10,7 @@ pub mod shop;
 pub mod shop_addresses;
 pub mod shop_checkout;
 pub mod shop_profile;
+pub mod shop_wallet;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -32,6 +33,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(shop_addresses::routes)
         .configure(shop_checkout::routes)
         .configure(shop_profile::routes)
+        .configure(shop_wallet::routes)
         .route("/", web::get().to(admin::dashboard::show))
         .route("/customers", web::get().to(admin::customers::list))
         .route("/customers/count", web::get().to(admin::customers::count))

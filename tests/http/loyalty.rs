@@ -44,7 +44,7 @@ pub fn product(app: &TestApp, sku: &str, name: &str, price: i64) -> i64 {
 
 /// The program as a settings form types it: switched on, `rate` points per euro on every
 /// product, granted at `earn_status`, no other awards, no expiry.
-fn program(rate: &str, earn_status: &str) -> SettingsInput {
+pub fn program(rate: &str, earn_status: &str) -> SettingsInput {
     SettingsInput {
         enabled: Some("1".into()),
         rate: rate.into(),
@@ -58,7 +58,7 @@ fn program(rate: &str, earn_status: &str) -> SettingsInput {
 }
 
 /// Saves the program's settings through the domain.
-fn configure(app: &TestApp, actor: i64, input: &SettingsInput) -> Settings {
+pub fn configure(app: &TestApp, actor: i64, input: &SettingsInput) -> Settings {
     app.with_conn(|conn| loyalty::save_settings(conn, actor, input))
         .unwrap()
 }
@@ -68,7 +68,7 @@ fn settings(app: &TestApp) -> Settings {
 }
 
 /// Adds (positive) or subtracts (negative) points by hand through the domain.
-fn give(app: &TestApp, actor: i64, customer_id: i64, points: i64) {
+pub fn give(app: &TestApp, actor: i64, customer_id: i64, points: i64) {
     app.with_conn(|conn| {
         loyalty::adjust(
             conn,
@@ -86,7 +86,7 @@ fn give(app: &TestApp, actor: i64, customer_id: i64, points: i64) {
 }
 
 /// Offers `product_id` for `points` with `stock` units (through the domain); returns its id.
-fn reward(app: &TestApp, actor: i64, product_id: i64, points: i64, stock: i64) -> i64 {
+pub fn reward(app: &TestApp, actor: i64, product_id: i64, points: i64, stock: i64) -> i64 {
     app.with_conn(|conn| {
         loyalty::add_reward(
             conn,

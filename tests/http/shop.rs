@@ -250,6 +250,7 @@ async fn with_accounts_disabled_by_default_the_shop_offers_no_sign_in_and_every_
         "/shop/account",
         &format!("/shop/account/orders/{mine}"),
         "/shop/account/addresses",
+        "/shop/account/profile",
     ] {
         assert_status(&c.get(path).await, StatusCode::NOT_FOUND, path);
     }
@@ -836,6 +837,7 @@ async fn every_account_page_sends_an_anonymous_visitor_to_the_storefront_sign_in
         "/shop/account/orders/999999".to_owned(),
         "/shop/account/addresses".to_owned(),
         format!("/shop/account/addresses/{addr}/edit"),
+        "/shop/account/profile".to_owned(),
     ] {
         let p = c.get(&path).await;
         let next = url::form_urlencoded::byte_serialize(path.as_bytes()).collect::<String>();
@@ -850,13 +852,26 @@ async fn every_account_page_sends_an_anonymous_visitor_to_the_storefront_sign_in
         format!("/shop/account/addresses/{addr}"),
         format!("/shop/account/addresses/{addr}/default"),
         format!("/shop/account/addresses/{addr}/delete"),
+        "/shop/account/profile".to_owned(),
     ] {
         let p = c
-            .post(&path, &[("line1", "Calle Falsa 123"), ("kind", "shipping")])
+            .post(
+                &path,
+                &[
+                    ("line1", "Calle Falsa 123"),
+                    ("kind", "shipping"),
+                    ("full_name", "Intruso"),
+                ],
+            )
             .await;
         assert_redirect(&p, "/shop/login", &path);
     }
     assert_eq!(address_count(&app, id), 1);
+    let row = all_customers(&app)
+        .into_iter()
+        .find(|r| r.id == id)
+        .unwrap();
+    assert_eq!(row.full_name, "Lucía Fernández", "the profile is untouched");
 }
 
 #[actix_web::test]
@@ -987,6 +1002,7 @@ async fn a_staff_session_is_not_a_customer_in_the_storefront() {
         "/shop/account".to_owned(),
         format!("/shop/account/orders/{mine}"),
         "/shop/account/addresses".to_owned(),
+        "/shop/account/profile".to_owned(),
     ] {
         let p = staff.get(&path).await;
         let next = url::form_urlencoded::byte_serialize(path.as_bytes()).collect::<String>();

@@ -301,3 +301,59 @@ async fn a_signed_in_customer_switching_language_keeps_it_on_their_record() {
         .await
         .assert_contains("Moje zamówienia");
 }
+
+#[actix_web::test]
+async fn a_customer_sees_their_credit_and_points_and_exchanges_points_for_a_reward() {
+    use crate::loyalty::{configure, give, product, program, reward};
+    let app = TestApp::spawn().await;
+    let id = store_with_customer(&app, "Ana Ruiz", "ana@example.es");
+    let owner = 1; // the store owner store_with_customer created, the first staff row
+    let c = signed_in_customer(&app, "ana@example.es").await;
+    let p = c.get("/shop/account/points").await;
+    assert_status(&p, StatusCode::OK, "points page");
+    p.assert_contains("data-program-off");
+    configure(&app, owner, &program("1", "delivered"));
+    give(&app, owner, id, 150);
+    let mug = product(&app, "TAZ-1", "Taza", 990);
+    let offered = reward(&app, owner, mug, 120, 3);
+    let p = c.get("/shop/account/points").await;
+    p.assert_contains("data-points-balance=\"150\"");
+    p.assert_contains(&format!("data-reward=\"{offered}\""));
+    let marker = "name=\"key\" value=\"";
+    let start = p.body.find(marker).unwrap() + marker.len();
+    let key = p.body[start..].split('"').next().unwrap().to_owned();
+    let offered_s = offered.to_string();
+    let done = c
+        .post(
+            "/shop/account/points/exchange",
+            &[("reward", offered_s.as_str()), ("key", key.as_str())],
+        )
+        .await;
+    assert_status(&done, StatusCode::SEE_OTHER, "exchange");
+    let p = c.get("/shop/account/points").await;
+    p.assert_contains("data-points-balance=\"30\"");
+    p.assert_contains("data-points-held=\"120\"");
+    p.assert_contains("data-status=\"pending\"");
+    // Not enough points left for a second one: refused, nothing moved.
+    let key2 = format!("{key}-again");
+    let refused = c
+        .post(
+            "/shop/account/points/exchange",
+            &[("reward", offered_s.as_str()), ("key", key2.as_str())],
+        )
+        .await;
+    assert_status(
+        &refused,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "second exchange",
+    );
+    refused.assert_contains("data-refusal");
+    assert_eq!(
+        app.with_conn(|conn| clientela::domain::loyalty::balance(conn, id))
+            .unwrap(),
+        30
+    );
+    let credit = c.get("/shop/account/credit").await;
+    assert_status(&credit, StatusCode::OK, "credit page");
+    credit.assert_contains("data-credit-balance=\"0\"");
+}
