@@ -100,12 +100,12 @@ pub fn points_view(conn: &mut DbConn, customer_id: i64) -> QueryResult<PointsVie
     })
 }
 
+/// A credit movement with the number of the order it concerns.
+pub type CreditLine = (crate::db::credit::EntryRow, Option<String>);
+
 /// A customer's store credit as their own area shows it: balance and movements (with the
 /// order number each concerns; never the staff member's name).
-pub fn credit_view(
-    conn: &mut DbConn,
-    customer_id: i64,
-) -> QueryResult<(i64, Vec<(crate::db::credit::EntryRow, Option<String>)>)> {
+pub fn credit_view(conn: &mut DbConn, customer_id: i64) -> QueryResult<(i64, Vec<CreditLine>)> {
     let balance = crate::domain::credit::balance(conn, customer_id)?;
     let history = crate::db::credit::EntryRow::for_customer(conn, customer_id, 100)?
         .into_iter()

@@ -8,9 +8,8 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::auth::{CurrentCustomer, FlashKind, random_token};
-use crate::db::credit::EntryRow as CreditEntry;
 use crate::domain::loyalty;
-use crate::domain::shop::{self, PointsView};
+use crate::domain::shop::{self, CreditLine, PointsView};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::page::{Ui, db, ok, render, see_other};
@@ -104,7 +103,7 @@ struct CreditPage {
     tab: &'static str,
     balance: i64,
     currency: String,
-    history: Vec<(CreditEntry, Option<String>)>,
+    history: Vec<CreditLine>,
 }
 
 pub async fn credit(
