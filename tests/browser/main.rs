@@ -7,6 +7,7 @@
 //! A failing test leaves a screenshot, the page source and the chromedriver log in
 //! `target/browser-screenshots/<test name>.*`.
 
+mod checkout;
 // The shared harness fails a test with `expect` when the app cannot be set up, on purpose.
 #[allow(clippy::expect_used, clippy::unwrap_used)]
 #[path = "../common/mod.rs"]
