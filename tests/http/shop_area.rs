@@ -357,3 +357,31 @@ async fn a_customer_sees_their_credit_and_points_and_exchanges_points_for_a_rewa
     assert_status(&credit, StatusCode::OK, "credit page");
     credit.assert_contains("data-credit-balance=\"0\"");
 }
+
+#[actix_web::test]
+async fn the_credit_and_points_pages_are_only_for_a_signed_in_customer_and_gone_while_accounts_are_off()
+ {
+    let app = TestApp::spawn().await;
+    let owner = app.create_owner();
+    let anonymous = Client::new(&app);
+    anonymous.get("/shop").await;
+    // Accounts disabled (the default): these addresses do not exist.
+    for path in ["/shop/account/points", "/shop/account/credit"] {
+        assert_status(&anonymous.get(path).await, StatusCode::NOT_FOUND, path);
+    }
+    app.with_conn(|conn| storefront::set_login_mode(conn, owner, LoginMode::Optional))
+        .unwrap();
+    for path in ["/shop/account/points", "/shop/account/credit"] {
+        let p = anonymous.get(path).await;
+        assert_status(&p, StatusCode::SEE_OTHER, path);
+        assert!(p.location().unwrap().starts_with("/shop/login"), "{path}");
+    }
+    let p = anonymous
+        .post(
+            "/shop/account/points/exchange",
+            &[("reward", "1"), ("key", "k")],
+        )
+        .await;
+    assert_status(&p, StatusCode::SEE_OTHER, "anonymous exchange");
+    assert!(p.location().unwrap().starts_with("/shop/login"));
+}
