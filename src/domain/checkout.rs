@@ -14,7 +14,7 @@ use crate::db::customers::AddressRow;
 use crate::db::{DbConn, accounts as account_rows, write_tx};
 use crate::domain::credit::{self, CreditError};
 use crate::domain::customers::{self, AddressInput, Contact, CustomerError, FormErrors};
-use crate::domain::orders::{self, LineInput, OrderError};
+use crate::domain::orders::{self, OrderError};
 use crate::domain::storefront::LoginMode;
 use crate::domain::types::{Cents, Email, PersonName};
 use crate::i18n::Lang;
@@ -201,16 +201,7 @@ pub fn place(conn: &mut DbConn, req: &Request) -> Result<Placed, CheckoutError> 
             .first()
             .map(|q| q.product.currency.clone())
             .ok_or(CheckoutError::EmptyCart)?;
-        let lines: Vec<LineInput> = quotes
-            .iter()
-            .map(|q| LineInput {
-                product_id: Some(q.product.id),
-                sku: q.product.sku.clone(),
-                name: q.product.name.clone(),
-                quantity: i32::try_from(q.breakdown.quantity).unwrap_or(i32::MAX),
-                unit_price_cents: q.breakdown.unit_cents,
-            })
-            .collect();
+        let lines = orders::line_inputs(&quotes);
         let total = orders::total_of(&quotes, 0)
             .ok_or(CheckoutError::Invalid(vec![("cart", "error-quantity")]))?;
         let paid_in_full = credit_cents > 0 && credit_cents == total;

@@ -310,6 +310,21 @@ pub fn price_lines(
     Ok(quotes)
 }
 
+/// The order lines of priced quotes: each at the unit price the pricing rule gave (quantities
+/// are validated to at most [`MAX_QUANTITY`], so they fit the column).
+pub fn line_inputs(quotes: &[crate::domain::pricing::Quote]) -> Vec<LineInput> {
+    quotes
+        .iter()
+        .map(|q| LineInput {
+            product_id: Some(q.product.id),
+            sku: q.product.sku.clone(),
+            name: q.product.name.clone(),
+            quantity: i32::try_from(q.breakdown.quantity).unwrap_or(i32::MAX),
+            unit_price_cents: q.breakdown.unit_cents,
+        })
+        .collect()
+}
+
 /// The total of priced lines plus shipping; `None` if it would not fit in 64 bits.
 pub fn total_of(quotes: &[crate::domain::pricing::Quote], shipping_cents: i64) -> Option<i64> {
     quotes.iter().try_fold(shipping_cents, |sum, q| {
@@ -355,16 +370,7 @@ pub fn create(
             None
         };
         let number = format!("A{:06}", crate::db::groups::next_order_number(conn)?);
-        let lines: Vec<LineInput> = quotes
-            .iter()
-            .map(|q| LineInput {
-                product_id: Some(q.product.id),
-                sku: q.product.sku.clone(),
-                name: q.product.name.clone(),
-                quantity: i32::try_from(q.breakdown.quantity).unwrap_or(i32::MAX),
-                unit_price_cents: q.breakdown.unit_cents,
-            })
-            .collect();
+        let lines = line_inputs(&quotes);
         let order_id = place(
             conn,
             &number,
