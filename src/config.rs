@@ -1,6 +1,7 @@
 //! Settings from the environment, read and validated once at start.
 
 use std::net::IpAddr;
+use std::str::FromStr;
 use std::time::Duration;
 
 /// Everything the server needs to start. Built by [`Config::from_env`]; tests build it directly.
@@ -30,6 +31,30 @@ pub struct Config {
     pub workers: usize,
     /// `CLIENTELA_LOG_FORMAT`: `json` or `text` (default text).
     pub log_json: bool,
+    /// Where outgoing e-mail goes (see [`MailTransport`]).
+    pub mail_transport: MailTransport,
+    /// `CLIENTELA_MAIL_FROM` (default `Clientela <no-reply@localhost>`): the sender of every
+    /// e-mail.
+    pub mail_from: String,
+    /// `CLIENTELA_PUBLIC_URL`: the address customers reach the store at, for the links in
+    /// e-mails (default `http://HOST:PORT` of this server).
+    pub public_url: Option<String>,
+    /// `CLIENTELA_MAIL_POLL_SECONDS` (default 5): how often the mail worker looks for
+    /// messages to send.
+    pub mail_poll: Duration,
+}
+
+/// Where the mail worker delivers the outbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MailTransport {
+    /// `CLIENTELA_SMTP_URL`, as lettre reads it: `smtp://user:pass@host:587?tls=required`
+    /// (STARTTLS), `smtps://host:465` (TLS), or `smtp://host:25` (plain, local relays only).
+    Smtp(String),
+    /// No SMTP server configured: each message is written as an `.eml` file into this folder
+    /// (`CLIENTELA_MAIL_DIR`, default `./mail`), so a developer can read the links.
+    Dir(String),
+    /// No worker: messages stay pending in the outbox (the test suite reads them there).
+    Hold,
 }
 
 /// A setting that could not be understood; the message names the variable.
@@ -57,6 +82,10 @@ impl Default for Config {
                 .map(|n| n.get())
                 .unwrap_or(2),
             log_json: false,
+            mail_transport: MailTransport::Hold,
+            mail_from: "Clientela <no-reply@localhost>".to_owned(),
+            public_url: None,
+            mail_poll: Duration::from_secs(5),
         }
     }
 }
@@ -121,6 +150,43 @@ impl Config {
                 _ => return Err(err("CLIENTELA_LOG_FORMAT", &v, "must be json or text")),
             };
         }
+        c.mail_transport = match get("CLIENTELA_SMTP_URL").filter(|v| !v.trim().is_empty()) {
+            Some(url) => {
+                if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
+                    return Err(err(
+                        "CLIENTELA_SMTP_URL",
+                        "(hidden)",
+                        "must start with smtp:// or smtps://",
+                    ));
+                }
+                MailTransport::Smtp(url)
+            }
+            None => MailTransport::Dir(
+                get("CLIENTELA_MAIL_DIR")
+                    .filter(|v| !v.trim().is_empty())
+                    .unwrap_or_else(|| "./mail".to_owned()),
+            ),
+        };
+        if let Some(v) = get("CLIENTELA_MAIL_FROM") {
+            if lettre::message::Mailbox::from_str(v.trim()).is_err() {
+                return Err(err("CLIENTELA_MAIL_FROM", &v, "not an e-mail address"));
+            }
+            c.mail_from = v.trim().to_owned();
+        }
+        if let Some(v) = get("CLIENTELA_PUBLIC_URL").filter(|v| !v.trim().is_empty()) {
+            let v = v.trim().trim_end_matches('/').to_owned();
+            if !(v.starts_with("http://") || v.starts_with("https://")) {
+                return Err(err(
+                    "CLIENTELA_PUBLIC_URL",
+                    &v,
+                    "must start with http:// or https://",
+                ));
+            }
+            c.public_url = Some(v);
+        }
+        if let Some(v) = get("CLIENTELA_MAIL_POLL_SECONDS") {
+            c.mail_poll = Duration::from_secs(positive("CLIENTELA_MAIL_POLL_SECONDS", &v)?);
+        }
         if c.session_idle > c.session_absolute {
             return Err(err(
                 "CLIENTELA_SESSION_IDLE_MINUTES",
@@ -179,6 +245,30 @@ mod tests {
         assert_eq!(c.database_url, "./clientela.db");
         assert_eq!(c.port, 8080);
         assert_eq!(c.host.to_string(), "127.0.0.1");
+    }
+
+    #[test]
+    fn without_an_smtp_server_mail_is_written_to_a_folder_and_with_one_it_is_sent() {
+        let c = Config::from_lookup(env(&[])).unwrap();
+        assert_eq!(c.mail_transport, MailTransport::Dir("./mail".into()));
+        let c =
+            Config::from_lookup(env(&[("CLIENTELA_SMTP_URL", "smtp://127.0.0.1:2525")])).unwrap();
+        assert_eq!(
+            c.mail_transport,
+            MailTransport::Smtp("smtp://127.0.0.1:2525".into())
+        );
+    }
+
+    #[test]
+    fn a_mail_setting_that_is_not_understood_is_refused_without_showing_a_password() {
+        let e =
+            Config::from_lookup(env(&[("CLIENTELA_SMTP_URL", "http://u:secret@x")])).unwrap_err();
+        assert!(e.to_string().contains("CLIENTELA_SMTP_URL"), "{e}");
+        assert!(!e.to_string().contains("secret"), "{e}");
+        let e = Config::from_lookup(env(&[("CLIENTELA_MAIL_FROM", "not an address")])).unwrap_err();
+        assert!(e.to_string().contains("CLIENTELA_MAIL_FROM"), "{e}");
+        let e = Config::from_lookup(env(&[("CLIENTELA_PUBLIC_URL", "shop.example")])).unwrap_err();
+        assert!(e.to_string().contains("CLIENTELA_PUBLIC_URL"), "{e}");
     }
 
     #[test]

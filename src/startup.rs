@@ -23,6 +23,7 @@ pub struct Application {
     port: u16,
     server: Server,
     pool: Pool,
+    config: Config,
     /// The one-time setup link's token while no staff account exists.
     pub setup_token: Option<String>,
 }
@@ -72,12 +73,18 @@ impl Application {
                 token
             );
         }
-        let state = web::Data::new(AppState::new(pool.clone(), config.clone(), default_lang));
+        let state = web::Data::new(AppState::new(
+            pool.clone(),
+            config.clone(),
+            default_lang,
+            port,
+        ));
         let server = server(listener, state, &config)?;
         Ok(Application {
             port,
             server,
             pool,
+            config,
             setup_token,
         })
     }
@@ -94,9 +101,40 @@ impl Application {
     /// (expiring store credit) runs alongside while the server does.
     pub async fn run(self) -> std::io::Result<()> {
         let worker = actix_web::rt::spawn(expiry_worker(self.pool.clone()));
+        let mail = match self.mail_worker() {
+            Ok(Some(fut)) => Some(actix_web::rt::spawn(fut)),
+            Ok(None) => None,
+            Err(e) => {
+                worker.abort();
+                return Err(std::io::Error::other(format!("{e:#}")));
+            }
+        };
         let result = self.server.await;
         worker.abort();
+        if let Some(mail) = mail {
+            mail.abort();
+        }
         result
+    }
+
+    /// The outbox worker the settings ask for (none with [`crate::config::MailTransport::Hold`]).
+    fn mail_worker(&self) -> anyhow::Result<Option<impl std::future::Future<Output = ()> + use<>>> {
+        use crate::domain::mail;
+        let Some(transport) = mail::Transport::from_config(&self.config)? else {
+            return Ok(None);
+        };
+        if let crate::config::MailTransport::Dir(dir) = &self.config.mail_transport {
+            tracing::info!(
+                "No SMTP server set (CLIENTELA_SMTP_URL): e-mail is written as .eml files to {dir}"
+            );
+        }
+        let from = mail::sender(&self.config)?;
+        Ok(Some(mail::worker(
+            self.pool.clone(),
+            transport,
+            from,
+            self.config.mail_poll,
+        )))
     }
 }
 

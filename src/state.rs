@@ -14,14 +14,23 @@ pub struct AppState {
     /// Last store default language read from the database; used where a request has no
     /// database round trip of its own (error pages).
     default_lang: RwLock<Lang>,
+    /// Where customers reach this store: the start of every link in an e-mail, without a
+    /// trailing slash.
+    pub public_url: String,
 }
 
 impl AppState {
-    pub fn new(pool: Pool, config: Config, default_lang: Lang) -> Self {
+    /// `port` is the one the server listens on (the default public address uses it).
+    pub fn new(pool: Pool, config: Config, default_lang: Lang, port: u16) -> Self {
+        let public_url = config
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}:{port}", config.host));
         AppState {
             pool,
             config,
             default_lang: RwLock::new(default_lang),
+            public_url,
         }
     }
 

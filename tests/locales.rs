@@ -85,6 +85,14 @@ fn used_keys() -> BTreeSet<String> {
     ] {
         used.insert(format!("tag-{error}"));
     }
+    // E-mails are named by a stem; their subject and body are `{stem}-subject`/`-body`.
+    let mail_re = Regex::new(r#""(mail-[a-z-]+)""#).unwrap();
+    for text in &code {
+        for c in mail_re.captures_iter(text) {
+            used.insert(format!("{}-subject", &c[1]));
+            used.insert(format!("{}-body", &c[1]));
+        }
+    }
     // Every audit action the customer timeline can show.
     let action_re = Regex::new(r#""((?:customer|address|note|tag|order)\.[a-z_]+)""#).unwrap();
     for text in &code {
@@ -184,6 +192,9 @@ fn every_used_key_resolves_to_text_at_run_time() {
                     ("order", "1 €".into()),
                     ("outstanding", "1 €".into()),
                     ("limit", "1 €".into()),
+                    ("email", "ana@example.es".into()),
+                    ("link", "http://x/shop/confirm/t".into()),
+                    ("hours", 48i64.into()),
                 ],
             );
             assert_ne!(text, key, "{key} in {lang:?} did not resolve");

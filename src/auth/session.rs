@@ -135,6 +135,15 @@ impl AppSession {
         self.0.purge();
     }
 
+    /// Signs the storefront customer out of this browser but keeps the session (its cart,
+    /// its language, a flash message), under a new id. Used after a change that ended every
+    /// session of the customer on the server.
+    pub fn sign_out_customer(&self) {
+        self.0.remove(CUSTOMER_ID);
+        self.0.remove(AUTH_AT);
+        self.0.renew();
+    }
+
     /// Keeps this browser signed in under a new session id (after a password change ended
     /// every other session).
     pub fn renew(&self) {

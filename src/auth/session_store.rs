@@ -14,7 +14,7 @@ use rand::distr::{Alphanumeric, SampleString};
 use sha2::{Digest, Sha256};
 
 use crate::db::Pool;
-use crate::db::sessions::SessionRow;
+use crate::db::sessions::{SessionOwner, SessionRow};
 
 type State = HashMap<String, String>;
 
@@ -106,6 +106,15 @@ fn staff_id_of(state: &State) -> Option<i64> {
         .and_then(|v| serde_json::from_str::<i64>(v).ok())
 }
 
+fn owner_of(state: &State) -> SessionOwner {
+    SessionOwner {
+        staff_id: staff_id_of(state),
+        customer_id: state
+            .get(super::session::CUSTOMER_ID)
+            .and_then(|v| serde_json::from_str::<i64>(v).ok()),
+    }
+}
+
 fn expiry(ttl: &Duration) -> chrono::NaiveDateTime {
     let secs = ttl.whole_seconds().clamp(0, i64::from(i32::MAX));
     Utc::now().naive_utc() + chrono::Duration::seconds(secs)
@@ -175,10 +184,10 @@ impl SessionStore for DbSessionStore {
         let json = serde_json::to_string(&state).map_err(|e| SaveError::Serialization(e.into()))?;
         let key = new_key().map_err(SaveError::Other)?;
         let id = key_hash(key.as_ref());
-        let staff_id = staff_id_of(&state);
+        let owner = owner_of(&state);
         let expires = expiry(ttl);
         run(&self.pool, move |conn| {
-            SessionRow::insert(conn, &id, staff_id, &json, Utc::now().naive_utc(), expires)?;
+            SessionRow::insert(conn, &id, owner, &json, Utc::now().naive_utc(), expires)?;
             Ok(())
         })
         .await
@@ -196,13 +205,13 @@ impl SessionStore for DbSessionStore {
         let json =
             serde_json::to_string(&state).map_err(|e| UpdateError::Serialization(e.into()))?;
         let id = key_hash(key.as_ref());
-        let staff_id = staff_id_of(&state);
+        let owner = owner_of(&state);
         let expires = expiry(ttl);
         let updated = run(&self.pool, move |conn| {
             Ok(SessionRow::update_state(
                 conn,
                 &id,
-                staff_id,
+                owner,
                 &json,
                 Utc::now().naive_utc(),
                 expires,
@@ -217,6 +226,7 @@ impl SessionStore for DbSessionStore {
             // under its old key; start a fresh one without the sign-in.
             let mut fresh = state;
             fresh.remove(super::session::STAFF_ID);
+            fresh.remove(super::session::CUSTOMER_ID);
             fresh.remove(super::session::AUTH_AT);
             self.save(fresh, ttl).await.map_err(|e| match e {
                 SaveError::Serialization(e) => UpdateError::Serialization(e),

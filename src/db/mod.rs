@@ -16,6 +16,7 @@ pub mod customers;
 pub mod groups;
 pub mod loyalty;
 pub mod orders;
+pub mod outbox;
 pub mod overview;
 pub mod schema;
 pub mod segments;

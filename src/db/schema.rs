@@ -29,6 +29,7 @@ diesel::table! {
         state -> Text,
         created_at -> Timestamp,
         expires_at -> Timestamp,
+        customer_id -> Nullable<BigInt>,
     }
 }
 
@@ -169,6 +170,7 @@ diesel::table! {
         credit_refunded_cents -> BigInt,
         due_at -> Nullable<Timestamp>,
         settled_at -> Nullable<Timestamp>,
+        checkout_key -> Nullable<Text>,
     }
 }
 
@@ -381,11 +383,44 @@ diesel::table! {
         password_hash -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        email_confirmed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> BigInt,
+        kind -> Text,
+        recipient -> Text,
+        subject -> Text,
+        body -> Text,
+        customer_id -> Nullable<BigInt>,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        claimed_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    customer_tokens (token_hash) {
+        token_hash -> Text,
+        customer_id -> BigInt,
+        purpose -> Text,
+        email -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
     }
 }
 
 diesel::joinable!(sessions -> staff (staff_id));
 diesel::joinable!(customer_accounts -> customers (customer_id));
+diesel::joinable!(customer_tokens -> customers (customer_id));
+diesel::joinable!(outbox -> customers (customer_id));
 diesel::joinable!(customers -> customer_groups (group_id));
 diesel::joinable!(group_prices -> customer_groups (group_id));
 diesel::joinable!(group_prices -> products (product_id));
@@ -438,4 +473,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     group_prices,
     credit_options,
     customer_accounts,
+    outbox,
+    customer_tokens,
 );

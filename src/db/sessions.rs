@@ -15,6 +15,15 @@ pub struct SessionRow {
     pub state: String,
     pub created_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
+    pub customer_id: Option<i64>,
+}
+
+/// Who a session is signed in as: a staff member, a storefront customer, or nobody (never
+/// both; signing in as one signs out the other).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SessionOwner {
+    pub staff_id: Option<i64>,
+    pub customer_id: Option<i64>,
 }
 
 impl SessionRow {
@@ -36,7 +45,7 @@ impl SessionRow {
     pub fn insert(
         conn: &mut DbConn,
         id: &str,
-        staff_id: Option<i64>,
+        owner: SessionOwner,
         state: &str,
         now: NaiveDateTime,
         expires_at: NaiveDateTime,
@@ -44,7 +53,8 @@ impl SessionRow {
         diesel::insert_into(sessions::table)
             .values((
                 sessions::id.eq(id),
-                sessions::staff_id.eq(staff_id),
+                sessions::staff_id.eq(owner.staff_id),
+                sessions::customer_id.eq(owner.customer_id),
                 sessions::state.eq(state),
                 sessions::created_at.eq(now),
                 sessions::expires_at.eq(expires_at),
@@ -56,7 +66,7 @@ impl SessionRow {
     pub fn update_state(
         conn: &mut DbConn,
         id: &str,
-        staff_id: Option<i64>,
+        owner: SessionOwner,
         state: &str,
         now: NaiveDateTime,
         expires_at: NaiveDateTime,
@@ -67,7 +77,8 @@ impl SessionRow {
                 .filter(sessions::expires_at.gt(now)),
         )
         .set((
-            sessions::staff_id.eq(staff_id),
+            sessions::staff_id.eq(owner.staff_id),
+            sessions::customer_id.eq(owner.customer_id),
             sessions::state.eq(state),
             sessions::expires_at.eq(expires_at),
         ))
@@ -100,6 +111,12 @@ impl SessionRow {
     /// Ends every session of a staff member (logout everywhere, disabled account, new password).
     pub fn delete_for_staff(conn: &mut DbConn, staff_id: i64) -> QueryResult<usize> {
         diesel::delete(sessions::table.filter(sessions::staff_id.eq(staff_id))).execute(conn)
+    }
+
+    /// Ends every storefront session of a customer: a new password or a changed e-mail
+    /// signs the customer out everywhere, the device that made the change included.
+    pub fn delete_for_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<usize> {
+        diesel::delete(sessions::table.filter(sessions::customer_id.eq(customer_id))).execute(conn)
     }
 
     pub fn delete_expired(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<usize> {

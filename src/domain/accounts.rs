@@ -68,21 +68,31 @@ fn validate(input: &SignUpInput) -> Result<SignUp, FormErrors> {
     }
 }
 
-/// Creates a registered customer with an account; returns the customer id. An e-mail that
-/// already belongs to a registered customer is refused (they sign in instead): an account
-/// is never attached to a customer record the person has not proved to own.
-pub fn sign_up(conn: &mut DbConn, input: &SignUpInput, lang: Lang) -> Result<i64, AccountError> {
+/// Creates a registered customer with an account and queues the mail that confirms the
+/// e-mail (`base_url` starts its link); returns the customer id. An e-mail that already
+/// belongs to a registered customer is refused (they sign in, or set a password through
+/// "forgot your password" when the merchant registered them): an account is never attached
+/// to a customer record the person has not proved to own.
+pub fn sign_up(
+    conn: &mut DbConn,
+    input: &SignUpInput,
+    lang: Lang,
+    base_url: &str,
+) -> Result<i64, AccountError> {
     let v = validate(input).map_err(AccountError::Invalid)?;
     // Hashing is slow on purpose: outside the write transaction.
     let hash = password::hash(v.password.expose())?;
     let now = Utc::now().naive_utc();
     let newsletter = input.newsletter.is_some();
     write_tx(conn, |conn| {
-        if CustomerRow::registered_email_taken(conn, v.email.as_str(), None)? {
-            return Err(AccountError::Invalid(vec![(
-                "email",
-                "error-account-email-taken",
-            )]));
+        if let Some((_, _, _, has_account)) = accounts::registered_by_email(conn, v.email.as_str())?
+        {
+            let key = if has_account {
+                "error-account-email-taken"
+            } else {
+                "error-account-email-claim"
+            };
+            return Err(AccountError::Invalid(vec![("email", key)]));
         }
         let id = customers::insert(
             conn,
@@ -111,6 +121,7 @@ pub fn sign_up(conn: &mut DbConn, input: &SignUpInput, lang: Lang) -> Result<i64
             Some(v.email.as_str().to_owned()),
             now,
         )?;
+        crate::domain::account_links::send_confirmation(conn, id, base_url)?;
         Ok(id)
     })
 }

@@ -545,6 +545,25 @@ pub fn adjust(
     }
 }
 
+/// Moves a guest record's whole points balance to the account its orders moved to: one
+/// history line on each side, so both ledgers still add up. Call inside a write transaction.
+/// Returns the points moved.
+pub fn merge_balance(
+    conn: &mut DbConn,
+    from: i64,
+    to: i64,
+    now: NaiveDateTime,
+) -> Result<i64, LoyaltyError> {
+    q::lock_account(conn, from, now)?;
+    let points = q::balance(conn, from)?;
+    if points <= 0 {
+        return Ok(0);
+    }
+    post(conn, &Movement::new(from, "merge_out", -points, now))?;
+    post(conn, &Movement::new(to, "merge_in", points, now))?;
+    Ok(points)
+}
+
 // ---------------------------------------------------------------------------------------
 // Earning on orders
 // ---------------------------------------------------------------------------------------

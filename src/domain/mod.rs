@@ -1,5 +1,6 @@
 //! Business rules. Domain functions take a connection and validated input and hold no HTTP.
 
+pub mod account_links;
 pub mod accounts;
 pub mod audit;
 pub mod checkout;
@@ -11,6 +12,7 @@ pub mod dashboard;
 pub mod demo;
 pub mod groups;
 pub mod loyalty;
+pub mod mail;
 pub mod orders;
 pub mod overview;
 pub mod pricing;

@@ -9,6 +9,7 @@ pub mod page;
 pub mod shop;
 pub mod shop_addresses;
 pub mod shop_checkout;
+pub mod shop_links;
 pub mod shop_profile;
 pub mod shop_wallet;
 
@@ -33,6 +34,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(shop_addresses::routes)
         .configure(shop_checkout::routes)
         .configure(shop_profile::routes)
+        .configure(shop_links::routes)
         .configure(shop_wallet::routes)
         .route("/", web::get().to(admin::dashboard::show))
         .route("/customers", web::get().to(admin::customers::list))

@@ -229,9 +229,9 @@ pub async fn signup(
     accounts_on(&shopper)?;
     let input = form.into_inner();
     let submitted = input.clone();
-    let lang = shopper.lang;
+    let (lang, base) = (shopper.lang, state.public_url.clone());
     let result = db(&state, move |conn| {
-        Ok(accounts::sign_up(conn, &submitted, lang))
+        Ok(accounts::sign_up(conn, &submitted, lang, &base))
     })
     .await?;
     match result {

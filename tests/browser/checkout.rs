@@ -171,7 +171,7 @@ fn account(app: &TestApp, name: &str, email: &str, password: &str) -> Result<i64
         password: password.into(),
         newsletter: None,
     };
-    app.with_conn(|conn| accounts::sign_up(conn, &input, Lang::Es))
+    app.with_conn(|conn| accounts::sign_up(conn, &input, Lang::Es, "http://shop.test"))
         .map_err(|e| anyhow!("sign up {email}: {e:?}"))
 }
 

@@ -376,7 +376,7 @@ fn sign_up(app: &TestApp, story: &Story) -> Result<i64> {
         password: story.password.into(),
         newsletter: None,
     };
-    app.with_conn(|conn| accounts::sign_up(conn, &input, story.lang))
+    app.with_conn(|conn| accounts::sign_up(conn, &input, story.lang, "http://shop.test"))
         .map_err(|e| anyhow!("sign up {}: {e:?}", story.email))
 }
 

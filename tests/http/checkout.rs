@@ -41,6 +41,7 @@ fn account(app: &TestApp, name: &str, email: &str) -> i64 {
                 newsletter: None,
             },
             Lang::Es,
+            "http://shop.test",
         )
     })
     .unwrap()

@@ -9,6 +9,7 @@ mod common;
 mod client;
 
 mod access;
+mod account_links;
 mod accounts_settings;
 mod auth;
 mod b2b;
