@@ -104,3 +104,4 @@ shop-error-email-same = This is already your e-mail.
 audit-customer-password_reset = The customer set a new password through an e-mailed link
 audit-customer-email_changed = The customer changed their e-mail (confirmed by link)
 audit-customer-guest_linked = Orders of earlier guest checkouts moved to the customer's account
+checkout-error-form-expired = This checkout form is no longer valid. Reload the page and place the order again.

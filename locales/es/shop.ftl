@@ -104,3 +104,4 @@ shop-error-email-same = Este ya es tu correo.
 audit-customer-password_reset = El cliente eligió una contraseña nueva con un enlace enviado por correo
 audit-customer-email_changed = El cliente cambió su correo (confirmado con un enlace)
 audit-customer-guest_linked = Los pedidos hechos antes como invitado pasaron a la cuenta del cliente
+checkout-error-form-expired = Este formulario de pago ya no es válido. Recarga la página y vuelve a hacer el pedido.

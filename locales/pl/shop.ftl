@@ -104,3 +104,4 @@ shop-error-email-same = To już jest Twój adres e-mail.
 audit-customer-password_reset = Klient ustawił nowe hasło przez link z e-maila
 audit-customer-email_changed = Klient zmienił adres e-mail (potwierdzony linkiem)
 audit-customer-guest_linked = Zamówienia złożone bez konta przeniesiono na konto klienta
+checkout-error-form-expired = Ten formularz zamówienia jest już nieważny. Odśwież stronę i złóż zamówienie ponownie.

@@ -267,3 +267,28 @@ pub fn delete_address(conn: &mut DbConn, customer_id: i64, address_id: i64) -> Q
     )
     .execute(conn)
 }
+
+/// The order a checkout form placed, by the form's one-time key:
+/// (order id, customer id, credit paid, total).
+pub fn order_by_checkout_key(
+    conn: &mut DbConn,
+    key: &str,
+) -> QueryResult<Option<(i64, i64, i64, i64)>> {
+    orders::table
+        .filter(orders::checkout_key.eq(key))
+        .select((
+            orders::id,
+            orders::customer_id,
+            orders::credit_paid_cents,
+            orders::total_cents,
+        ))
+        .first(conn)
+        .optional()
+}
+
+/// Marks an order as placed by a checkout form (unique: a second order with the key fails).
+pub fn set_checkout_key(conn: &mut DbConn, order_id: i64, key: &str) -> QueryResult<usize> {
+    diesel::update(orders::table.find(order_id))
+        .set(orders::checkout_key.eq(key))
+        .execute(conn)
+}

@@ -44,7 +44,8 @@ pub struct Request {
     pub payment_method: String,
     /// Store credit to apply, as typed (empty: none).
     pub credit: String,
-    /// The form's idempotency key (the credit spend's key).
+    /// The form's one-time key: the order remembers it (a form sent twice places one
+    /// order) and the credit spend uses it as its idempotency key.
     pub key: String,
 }
 
@@ -123,6 +124,17 @@ fn same_place(a: &AddressRow, b: &AddressInput) -> bool {
 
 /// Places the order of a checkout. See the module documentation for the rules.
 pub fn place(conn: &mut DbConn, req: &Request) -> Result<Placed, CheckoutError> {
+    let key = req.key.trim();
+    if key.is_empty() || key.len() > 64 {
+        return Err(CheckoutError::Invalid(vec![(
+            "cart",
+            "checkout-error-form-expired",
+        )]));
+    }
+    // A form sent again after its order was placed (the cart is empty by then) gets it back.
+    if let Some(done) = replay(conn, req, key)? {
+        return Ok(done);
+    }
     if req.cart.is_empty() {
         return Err(CheckoutError::EmptyCart);
     }
@@ -161,7 +173,11 @@ pub fn place(conn: &mut DbConn, req: &Request) -> Result<Placed, CheckoutError> 
         return Err(CheckoutError::Invalid(errors));
     };
     let now = Utc::now().naive_utc();
-    write_tx(conn, |conn| {
+    let placed = write_tx(conn, |conn| {
+        // A form sent again (a double click, a retry after a lost answer) gets its order back.
+        if let Some(done) = replay(conn, req, key)? {
+            return Ok(done);
+        }
         let customer_id = match (&req.buyer, guest) {
             (Buyer::Customer(id), _) => *id,
             (_, Some((full_name, email))) => {
@@ -190,6 +206,10 @@ pub fn place(conn: &mut DbConn, req: &Request) -> Result<Placed, CheckoutError> 
         // Everything below reads and writes this customer's rows (addresses, figures, credit):
         // one checkout of a customer at a time, so the second sees what the first did.
         account_rows::lock_customer(conn, customer_id)?;
+        // Under the lock: a concurrent submission of the same form is seen by now.
+        if let Some(done) = replay(conn, req, key)? {
+            return Ok(done);
+        }
         let known = AddressRow::for_customer(conn, customer_id)?
             .iter()
             .any(|a| same_place(a, &address));
@@ -217,8 +237,9 @@ pub fn place(conn: &mut DbConn, req: &Request) -> Result<Placed, CheckoutError> 
             &lines,
             now,
         )?;
+        crate::db::store::set_checkout_key(conn, order_id, key)?;
         if credit_cents > 0 {
-            credit::spend(conn, None, order_id, Cents(credit_cents), &req.key)
+            credit::spend(conn, None, order_id, Cents(credit_cents), key)
                 .map_err(CheckoutError::Credit)?;
         }
         if paid_in_full {
@@ -231,7 +252,40 @@ pub fn place(conn: &mut DbConn, req: &Request) -> Result<Placed, CheckoutError> 
             credit_cents,
             total_cents: total,
         })
-    })
+    });
+    match placed {
+        // Two submissions raced past the check (two new guest records on PostgreSQL): the
+        // unique key let one order through; the other answers with it.
+        Err(CheckoutError::Db(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        ))) => replay(conn, req, key)?.ok_or(CheckoutError::Other("checkout key race".into())),
+        other => other,
+    }
+}
+
+/// The order this checkout form already placed, when it placed one. A key seen on another
+/// customer's order is refused (it never is, with random keys; a forged one must not leak).
+fn replay(conn: &mut DbConn, req: &Request, key: &str) -> Result<Option<Placed>, CheckoutError> {
+    let Some((order_id, customer_id, credit_cents, total_cents)) =
+        crate::db::store::order_by_checkout_key(conn, key)?
+    else {
+        return Ok(None);
+    };
+    if let Buyer::Customer(me) = req.buyer {
+        if me != customer_id {
+            return Err(CheckoutError::Invalid(vec![(
+                "cart",
+                "checkout-error-form-expired",
+            )]));
+        }
+    }
+    Ok(Some(Placed {
+        order_id,
+        customer_id,
+        credit_cents,
+        total_cents,
+    }))
 }
 
 /// The cart priced for this shopper (a guest pays list prices): the lines and their total.

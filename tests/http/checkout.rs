@@ -310,6 +310,47 @@ async fn checkouts_at_once_with_credit_enough_for_one_place_one_order_and_never_
 }
 
 #[actix_web::test]
+async fn the_same_checkout_form_sent_several_times_at_once_and_again_later_places_one_order() {
+    let app = TestApp::spawn().await;
+    let owner = app.create_owner();
+    set_mode(&app, owner, LoginMode::Optional);
+    let boots = product(&app, "BOT-1", "Botas", 2500);
+    let ana = account(&app, "Ana Ruiz", "ana@example.es");
+    let c = Arc::new(signed_in(&app, "ana@example.es").await);
+    add_to_cart(&c, boots, "1").await;
+    let key = checkout_key(&c).await;
+    // A double (quadruple) click: the same form, the same session, at the same instant.
+    let tasks: Vec<_> = (0..4)
+        .map(|_| {
+            let (c, key) = (c.clone(), key.clone());
+            tokio::spawn(async move {
+                c.post("/shop/checkout", &address(&[("key", &key)]))
+                    .await
+                    .status
+            })
+        })
+        .collect();
+    for t in tasks {
+        assert_eq!(
+            t.await.unwrap(),
+            StatusCode::SEE_OTHER,
+            "each answers with the order"
+        );
+    }
+    // And once more after the cart was emptied (a retry after a lost answer).
+    let p = c.post("/shop/checkout", &address(&[("key", &key)])).await;
+    assert_status(&p, StatusCode::SEE_OTHER, "a late resend");
+    assert_eq!(orders_of(&app, ana).len(), 1, "one order for one form");
+    // Without a key the form is refused with a message and places nothing.
+    add_to_cart(&c, boots, "1").await;
+    c.get("/shop/checkout").await;
+    let p = c.post("/shop/checkout", &address(&[("key", "")])).await;
+    assert_status(&p, StatusCode::UNPROCESSABLE_ENTITY, "no key");
+    p.assert_contains("Este formulario de pago ya no es válido.");
+    assert_eq!(orders_of(&app, ana).len(), 1);
+}
+
+#[actix_web::test]
 async fn a_guest_checkout_creates_a_guest_customer_offers_an_account_and_a_second_reuses_it() {
     let app = TestApp::spawn().await;
     let owner = app.create_owner();
