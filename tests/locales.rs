@@ -195,6 +195,7 @@ fn every_used_key_resolves_to_text_at_run_time() {
                     ("email", "ana@example.es".into()),
                     ("link", "http://x/shop/confirm/t".into()),
                     ("hours", 48i64.into()),
+                    ("points", "10".into()),
                 ],
             );
             assert_ne!(text, key, "{key} in {lang:?} did not resolve");

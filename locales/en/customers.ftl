@@ -181,6 +181,7 @@ audit-order-status = Order status changed
 payment-card = Card
 payment-bank_transfer = Bank transfer
 payment-cash_on_delivery = Cash on delivery
+payment-loyalty_points = Loyalty points
 payment-store_credit = Store credit
 payment-points = Loyalty points
 orders-title = Orders

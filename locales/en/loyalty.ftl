@@ -73,6 +73,8 @@ loyalty-reversal-shortfall = (the customer had already used some of the points; 
 loyalty-kind-earn_order = Points for a purchase
 loyalty-kind-earn_newsletter = Points for the newsletter sign-up
 loyalty-kind-earn_review = Points for a product review
+loyalty-kind-spend = Points paid on an order
+loyalty-kind-unspend = Points returned from a cancelled order
 loyalty-kind-merge_in = Points brought from earlier guest orders
 loyalty-kind-merge_out = Points moved to the customer's account
 loyalty-kind-manual_add = Points added by staff
@@ -194,6 +196,8 @@ loyalty-error-stock = Enter a stock from 0 to 1,000,000.
 audit-loyalty-earn_order = Loyalty points earned on an order
 audit-loyalty-earn_newsletter = Loyalty points for the newsletter sign-up
 audit-loyalty-earn_review = Loyalty points for a product review
+audit-loyalty-spend = Loyalty points paid on an order
+audit-loyalty-unspend = Loyalty points returned from a cancelled order
 audit-loyalty-merge_in = Loyalty points brought from the guest orders of the same e-mail
 audit-loyalty-merge_out = Loyalty points moved to the customer account of the same e-mail
 audit-loyalty-manual_add = Loyalty points added by staff
@@ -213,3 +217,5 @@ loyalty-order-reversed = { $count ->
    *[other] { $n } taken back
 }
 loyalty-rewards-unaffordable = The customer does not have enough points for any reward in stock.
+loyalty-settings-point-value = Value of one point at checkout
+loyalty-settings-point-value-help = Empty: points are only exchanged for rewards. With a value (for example 0,01), signed-in customers may pay part of an order with their points at checkout; the order's total is what is left to pay, and it earns points only on that.

@@ -181,6 +181,7 @@ audit-order-status = Estado de pedido cambiado
 payment-card = Tarjeta
 payment-bank_transfer = Transferencia bancaria
 payment-cash_on_delivery = Contra reembolso
+payment-loyalty_points = Puntos de fidelidad
 payment-store_credit = Crédito de tienda
 payment-points = Puntos de fidelidad
 orders-title = Pedidos

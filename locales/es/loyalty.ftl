@@ -73,6 +73,8 @@ loyalty-reversal-shortfall = (el cliente ya había usado parte de los puntos; se
 loyalty-kind-earn_order = Puntos por compra
 loyalty-kind-earn_newsletter = Puntos por suscribirse al boletín
 loyalty-kind-earn_review = Puntos por reseña de producto
+loyalty-kind-spend = Puntos usados para pagar un pedido
+loyalty-kind-unspend = Puntos devueltos de un pedido cancelado
 loyalty-kind-merge_in = Puntos traídos de pedidos anteriores como invitado
 loyalty-kind-merge_out = Puntos pasados a la cuenta del cliente
 loyalty-kind-manual_add = Puntos sumados por el administrador
@@ -194,6 +196,8 @@ loyalty-error-stock = Escribe un stock de 0 a 1.000.000.
 audit-loyalty-earn_order = Puntos de fidelidad ganados con un pedido
 audit-loyalty-earn_newsletter = Puntos de fidelidad por suscribirse al boletín
 audit-loyalty-earn_review = Puntos de fidelidad por una reseña
+audit-loyalty-spend = Puntos de fidelidad usados para pagar un pedido
+audit-loyalty-unspend = Puntos de fidelidad devueltos de un pedido cancelado
 audit-loyalty-merge_in = Puntos de fidelidad traídos de los pedidos como invitado del mismo correo
 audit-loyalty-merge_out = Puntos de fidelidad pasados a la cuenta de cliente del mismo correo
 audit-loyalty-manual_add = Puntos de fidelidad sumados por el equipo
@@ -213,3 +217,5 @@ loyalty-order-reversed = { $count ->
    *[other] { $n } anulados
 }
 loyalty-rewards-unaffordable = El cliente no tiene puntos suficientes para ninguna recompensa en stock.
+loyalty-settings-point-value = Valor de un punto al pagar
+loyalty-settings-point-value-help = Vacío: los puntos solo se canjean por recompensas. Con un valor (por ejemplo 0,01), los clientes con cuenta pueden pagar parte de un pedido con sus puntos al finalizar la compra; el total del pedido es lo que queda por pagar y solo eso suma puntos.

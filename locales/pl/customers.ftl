@@ -186,6 +186,7 @@ audit-order-status = Zmieniono status zamówienia
 payment-card = Karta
 payment-bank_transfer = Przelew bankowy
 payment-cash_on_delivery = Płatność przy odbiorze
+payment-loyalty_points = Punkty lojalnościowe
 payment-store_credit = Środki w sklepie
 payment-points = Punkty lojalnościowe
 orders-title = Zamówienia

@@ -77,6 +77,8 @@ loyalty-reversal-shortfall = (klient wykorzystał już część punktów; odjęt
 loyalty-kind-earn_order = Punkty za zakup
 loyalty-kind-earn_newsletter = Punkty za zapis do newslettera
 loyalty-kind-earn_review = Punkty za opinię o produkcie
+loyalty-kind-spend = Punkty wykorzystane na zamówienie
+loyalty-kind-unspend = Punkty zwrócone z anulowanego zamówienia
 loyalty-kind-merge_in = Punkty przeniesione z wcześniejszych zamówień bez konta
 loyalty-kind-merge_out = Punkty przeniesione na konto klienta
 loyalty-kind-manual_add = Dodanie punktów przez administratora
@@ -202,6 +204,8 @@ loyalty-error-stock = Podaj stan magazynowy od 0 do 1 000 000.
 audit-loyalty-earn_order = Punkty lojalnościowe za zamówienie
 audit-loyalty-earn_newsletter = Punkty lojalnościowe za zapis do newslettera
 audit-loyalty-earn_review = Punkty lojalnościowe za opinię
+audit-loyalty-spend = Punkty lojalnościowe wykorzystane na zamówienie
+audit-loyalty-unspend = Punkty lojalnościowe zwrócone z anulowanego zamówienia
 audit-loyalty-merge_in = Punkty lojalnościowe przeniesione z zamówień bez konta z tym samym e-mailem
 audit-loyalty-merge_out = Punkty lojalnościowe przeniesione na konto klienta z tym samym e-mailem
 audit-loyalty-manual_add = Punkty lojalnościowe dodane przez administratora
@@ -223,3 +227,5 @@ loyalty-order-reversed = { $count ->
    *[other] { $n } cofniętego
 }
 loyalty-rewards-unaffordable = Klient nie ma dość punktów na żadną dostępną nagrodę.
+loyalty-settings-point-value = Wartość jednego punktu przy zamówieniu
+loyalty-settings-point-value-help = Puste: punkty wymienia się tylko na nagrody. Z wartością (np. 0,01) klienci z kontem mogą opłacić punktami część zamówienia; suma zamówienia to kwota pozostała do zapłaty i tylko ona nalicza punkty.

@@ -28,6 +28,10 @@ pub struct OrderRow {
     /// An order on account: when its invoice falls due, and when it was paid.
     pub due_at: Option<NaiveDateTime>,
     pub settled_at: Option<NaiveDateTime>,
+    /// Loyalty points paid at checkout, and what they were worth: the total is what is
+    /// left after them (`total = subtotal + shipping - points_discount`).
+    pub points_used: i64,
+    pub points_discount_cents: i64,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

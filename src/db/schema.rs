@@ -171,6 +171,8 @@ diesel::table! {
         due_at -> Nullable<Timestamp>,
         settled_at -> Nullable<Timestamp>,
         checkout_key -> Nullable<Text>,
+        points_used -> BigInt,
+        points_discount_cents -> BigInt,
     }
 }
 

@@ -292,3 +292,18 @@ pub fn set_checkout_key(conn: &mut DbConn, order_id: i64, key: &str) -> QueryRes
         .set(orders::checkout_key.eq(key))
         .execute(conn)
 }
+
+/// Records the points an order was partly paid with, and their worth.
+pub fn set_points_paid(
+    conn: &mut DbConn,
+    order_id: i64,
+    points: i64,
+    cents: i64,
+) -> QueryResult<usize> {
+    diesel::update(orders::table.find(order_id))
+        .set((
+            orders::points_used.eq(points),
+            orders::points_discount_cents.eq(cents),
+        ))
+        .execute(conn)
+}

@@ -44,6 +44,8 @@ pub struct Request {
     pub payment_method: String,
     /// Store credit to apply, as typed (empty: none).
     pub credit: String,
+    /// Loyalty points to pay with, as typed (empty: none).
+    pub points: String,
     /// The form's one-time key: the order remembers it (a form sent twice places one
     /// order) and the credit spend uses it as its idempotency key.
     pub key: String,
@@ -169,6 +171,29 @@ pub fn place(conn: &mut DbConn, req: &Request) -> Result<Placed, CheckoutError> 
     if credit_cents > 0 && matches!(req.buyer, Buyer::Guest { .. }) {
         errors.push(("credit", "checkout-error-credit-guest"));
     }
+    let points = match req.points.trim() {
+        "" | "0" => 0,
+        typed => match crate::domain::loyalty::parse_points(typed) {
+            Ok(p) if matches!(req.buyer, Buyer::Guest { .. }) => {
+                errors.push(("points", "checkout-error-points-guest"));
+                p
+            }
+            Ok(p) => p,
+            Err(e) => {
+                errors.push(("points", e));
+                0
+            }
+        },
+    };
+    let point_value = if points > 0 {
+        let v = crate::domain::loyalty::settings(conn)?.pays_at_checkout();
+        if v.is_none() {
+            errors.push(("points", "checkout-error-points-off"));
+        }
+        v.unwrap_or(0)
+    } else {
+        0
+    };
     let Some(method) = method.filter(|_| errors.is_empty()) else {
         return Err(CheckoutError::Invalid(errors));
     };
@@ -222,28 +247,57 @@ pub fn place(conn: &mut DbConn, req: &Request) -> Result<Placed, CheckoutError> 
             .map(|q| q.product.currency.clone())
             .ok_or(CheckoutError::EmptyCart)?;
         let lines = orders::line_inputs(&quotes);
-        let total = orders::total_of(&quotes, 0)
+        let gross = orders::total_of(&quotes, 0)
             .ok_or(CheckoutError::Invalid(vec![("cart", "error-quantity")]))?;
-        let paid_in_full = credit_cents > 0 && credit_cents == total;
+        // Points first, then credit, then the payment method for what is left.
+        let points_cents = points.checked_mul(point_value).unwrap_or(i64::MAX);
+        if points_cents > gross {
+            return Err(CheckoutError::Invalid(vec![(
+                "points",
+                "checkout-error-points-too-many",
+            )]));
+        }
+        let total = gross - points_cents;
+        let method = if total == 0 {
+            "loyalty_points"
+        } else if credit_cents > 0 && credit_cents == total {
+            "store_credit"
+        } else {
+            method
+        };
         let number = format!("W{:06}", crate::db::groups::next_order_number(conn)?);
-        let order_id = orders::place(
+        let order_id = orders::place_paying_points(
             conn,
             &number,
             customer_id,
             "pending",
-            if paid_in_full { "store_credit" } else { method },
+            method,
             &currency,
             0,
+            orders::PointsPaid {
+                points,
+                cents: points_cents,
+            },
             &lines,
             now,
         )?;
         crate::db::store::set_checkout_key(conn, order_id, key)?;
+        if points > 0 {
+            crate::domain::loyalty::spend_on_order(conn, customer_id, order_id, points, now)
+                .map_err(|e| match e {
+                    crate::domain::loyalty::LoyaltyError::Insufficient => {
+                        CheckoutError::Invalid(vec![("points", "checkout-error-points-balance")])
+                    }
+                    other => CheckoutError::Db(other.into_db()),
+                })?;
+        }
+        let paid_in_full = total == 0 || (credit_cents > 0 && credit_cents == total);
         if credit_cents > 0 {
             credit::spend(conn, None, order_id, Cents(credit_cents), key)
                 .map_err(CheckoutError::Credit)?;
         }
         if paid_in_full {
-            // Seed 000: an order paid entirely with store credit is paid at once.
+            // Seed 000: an order paid entirely with store credit (and points) is paid at once.
             orders::transition(conn, None, order_id, "paid")?;
         }
         Ok(Placed {
@@ -316,6 +370,21 @@ pub fn price_cart(
     let total = orders::total_of(&quotes, 0)
         .ok_or_else(|| CheckoutError::Invalid(vec![("cart", "error-quantity")]))?;
     Ok((quotes, total))
+}
+
+/// A signed-in customer's points and what one pays, while the program lets points pay at
+/// checkout: (balance, cents per point).
+pub fn available_points(
+    conn: &mut DbConn,
+    customer_id: i64,
+) -> diesel::QueryResult<Option<(i64, i64)>> {
+    let Some(value) = crate::domain::loyalty::settings(conn)?.pays_at_checkout() else {
+        return Ok(None);
+    };
+    Ok(Some((
+        crate::domain::loyalty::balance(conn, customer_id)?,
+        value,
+    )))
 }
 
 /// The store credit a signed-in customer can apply now: `None` while credit is not a payment

@@ -105,6 +105,9 @@ const KEY_NEWSLETTER: &str = "loyalty.newsletter_points";
 const KEY_REVIEW: &str = "loyalty.review_points";
 const KEY_STATUS: &str = "loyalty.earn_status";
 const KEY_EXPIRY: &str = "loyalty.expiry_days";
+const KEY_POINT_VALUE: &str = "loyalty.point_value_cents";
+/// The most one point may be worth at checkout (100.00).
+const MAX_POINT_VALUE_CENTS: i64 = 10_000;
 
 /// The program's settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,6 +124,16 @@ pub struct Settings {
     pub earn_status: String,
     /// Points expire after this many days without earning; `None`: never.
     pub expiry_days: Option<u32>,
+    /// What one point pays at the storefront checkout, in cents; `None`: points are only
+    /// exchanged for rewards.
+    pub point_value_cents: Option<i64>,
+}
+
+impl Settings {
+    /// Whether a customer may pay part of an order with points at checkout.
+    pub fn pays_at_checkout(&self) -> Option<i64> {
+        self.point_value_cents.filter(|_| self.enabled)
+    }
 }
 
 fn int_setting(conn: &mut DbConn, key: &str, default: i64) -> QueryResult<i64> {
@@ -142,6 +155,9 @@ pub fn settings(conn: &mut DbConn) -> QueryResult<Settings> {
         review_points: int_setting(conn, KEY_REVIEW, 0)?,
         earn_status: status,
         expiry_days: crate::db::settings::get(conn, KEY_EXPIRY)?.and_then(|d| d.parse().ok()),
+        point_value_cents: crate::db::settings::get(conn, KEY_POINT_VALUE)?
+            .and_then(|v| v.parse::<i64>().ok())
+            .filter(|v| (1..=MAX_POINT_VALUE_CENTS).contains(v)),
     })
 }
 
@@ -167,6 +183,9 @@ pub struct SettingsInput {
     /// Empty: points never expire.
     #[serde(default)]
     pub expiry_days: String,
+    /// What one point pays at checkout ("0,01"); empty: points only buy rewards.
+    #[serde(default)]
+    pub point_value: String,
 }
 
 /// Parses a number of points typed in a form: digits only, 1 to [`MAX_POINTS`].
@@ -239,6 +258,24 @@ pub fn save_settings(
             }
         },
     };
+    let point_value = match input.point_value.trim() {
+        "" => None,
+        typed => match crate::domain::types::Cents::parse(typed) {
+            Ok(c) if c.0 <= 0 => {
+                errors.push(("point_value", "credit-error-amount-positive"));
+                None
+            }
+            Ok(c) if c.0 > MAX_POINT_VALUE_CENTS => {
+                errors.push(("point_value", "error-amount-too-large"));
+                None
+            }
+            Ok(c) => Some(c.0),
+            Err(e) => {
+                errors.push(("point_value", e));
+                None
+            }
+        },
+    };
     let selected_only = input.scope == "selected";
     let mut products: Vec<i64> = Vec::new();
     for p in &input.products {
@@ -277,6 +314,12 @@ pub fn save_settings(
             Some(d) => set(conn, KEY_EXPIRY, &d.to_string())?,
             None => {
                 crate::db::settings::delete(conn, KEY_EXPIRY)?;
+            }
+        }
+        match point_value {
+            Some(v) => set(conn, KEY_POINT_VALUE, &v.to_string())?,
+            None => {
+                crate::db::settings::delete(conn, KEY_POINT_VALUE)?;
             }
         }
         q::set_eligible_products(conn, &products)?;
@@ -545,6 +588,66 @@ pub fn adjust(
     }
 }
 
+// ---------------------------------------------------------------------------------------
+// Paying with points at checkout
+// ---------------------------------------------------------------------------------------
+
+/// Pays part of a new order with `points`: takes them from the balance, refused
+/// ([`LoyaltyError::Insufficient`]) when it cannot cover them. One history line, keyed on the
+/// order. Call inside the checkout's write transaction.
+pub fn spend_on_order(
+    conn: &mut DbConn,
+    customer_id: i64,
+    order_id: i64,
+    points: i64,
+    now: NaiveDateTime,
+) -> Result<(), LoyaltyError> {
+    if points <= 0 {
+        return Ok(());
+    }
+    let key = format!("spend:{order_id}");
+    post(
+        conn,
+        &Movement {
+            order_id: Some(order_id),
+            key: Some(&key),
+            ..Movement::new(customer_id, "spend", -points, now)
+        },
+    )?;
+    Ok(())
+}
+
+/// Gives back, once, the points an order was paid with when it is cancelled. Call inside the
+/// status change's write transaction.
+pub fn return_spent(
+    conn: &mut DbConn,
+    actor: Option<i64>,
+    order_id: i64,
+) -> Result<(), LoyaltyError> {
+    let Some(order) = crate::db::orders::find(conn, order_id)? else {
+        return Err(LoyaltyError::NotFound);
+    };
+    if order.points_used <= 0 {
+        return Ok(());
+    }
+    let key = format!("unspend:{order_id}");
+    once(
+        conn,
+        &Movement {
+            order_id: Some(order_id),
+            key: Some(&key),
+            actor,
+            ..Movement::new(
+                order.customer_id,
+                "unspend",
+                order.points_used,
+                Utc::now().naive_utc(),
+            )
+        },
+    )?;
+    Ok(())
+}
+
 /// Moves a guest record's whole points balance to the account its orders moved to: one
 /// history line on each side, so both ledgers still add up. Call inside a write transaction.
 /// Returns the points moved.
@@ -575,8 +678,9 @@ pub fn reached(status: &str, earn_status: &str) -> bool {
 }
 
 /// What an order is worth in points now: the eligible products' share of what was actually
-/// paid — not shipping, not the part paid with store credit, not what was refunded — times the
-/// rate, rounded down. A cancelled order, or one paid entirely otherwise, is worth nothing.
+/// paid — not shipping, not the part paid with store credit or with points, not what was
+/// refunded — times the rate, rounded down. A cancelled order, or one paid entirely
+/// otherwise, is worth nothing.
 pub fn order_points(order: &OrderRow, lines: &[LineRow], s: &Settings) -> i64 {
     if order.status == "cancelled" || order.total_cents <= 0 {
         return 0;
@@ -591,8 +695,10 @@ pub fn order_points(order: &OrderRow, lines: &[LineRow], s: &Settings) -> i64 {
         .map(|l| l.line_total_cents)
         .sum();
     let paid = (order.total_cents - order.credit_paid_cents - order.credit_refunded_cents).max(0);
+    // What the lines and shipping came to before points paid part of it.
+    let gross = order.total_cents + order.points_discount_cents;
     // i128: cents × cents × rate stays far inside it.
-    let base = i128::from(eligible) * i128::from(paid) / i128::from(order.total_cents);
+    let base = i128::from(eligible) * i128::from(paid) / i128::from(gross);
     let points = base * i128::from(s.rate_x100) / 10_000;
     i64::try_from(points)
         .unwrap_or(i64::MAX)
@@ -661,7 +767,12 @@ pub fn settle_order(
         return Ok(());
     };
     let entries = EntryRow::for_order(conn, order_id)?;
-    let net: i64 = entries.iter().map(|e| e.points).sum();
+    // What the order earned and lost; points spent on it ('spend', 'unspend') are apart.
+    let net: i64 = entries
+        .iter()
+        .filter(|e| e.kind == "earn_order" || e.kind == "reversal")
+        .map(|e| e.points)
+        .sum();
     let earned: i64 = entries
         .iter()
         .filter(|e| e.kind == "earn_order")
@@ -1245,6 +1356,8 @@ mod tests {
             credit_refunded_cents: refunded,
             due_at: None,
             settled_at: None,
+            points_used: 0,
+            points_discount_cents: 0,
         }
     }
 
@@ -1271,6 +1384,7 @@ mod tests {
             review_points: 0,
             earn_status: "paid".into(),
             expiry_days: None,
+            point_value_cents: None,
         }
     }
 
@@ -1297,6 +1411,13 @@ mod tests {
             order_points(&order(10000, 0, 0, 2500), &lines, &program(None)),
             75
         );
+        // 40.00 of the 100.00 paid with points: points on the 60.00 of money only.
+        let with_points = OrderRow {
+            points_used: 4000,
+            points_discount_cents: 4000,
+            ..order(6000, 0, 0, 0)
+        };
+        assert_eq!(order_points(&with_points, &lines, &program(None)), 60);
         // Cancelled, or paid entirely with points (total 0): nothing.
         let mut cancelled = order(10000, 0, 0, 0);
         cancelled.status = "cancelled".into();

@@ -82,10 +82,48 @@ pub fn place(
     lines: &[LineInput],
     placed_at: NaiveDateTime,
 ) -> QueryResult<i64> {
+    place_paying_points(
+        conn,
+        number,
+        customer_id,
+        status,
+        payment_method,
+        currency,
+        shipping_cents,
+        PointsPaid::default(),
+        lines,
+        placed_at,
+    )
+}
+
+/// Loyalty points paying part of an order, and what they are worth.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PointsPaid {
+    pub points: i64,
+    pub cents: i64,
+}
+
+/// [`place`], with part of the order paid with points: the order's total is what is left
+/// (`subtotal + shipping - points.cents`, never below zero). Taking the points from the
+/// customer's balance is the caller's ([`crate::domain::loyalty::spend_on_order`]).
+#[allow(clippy::too_many_arguments)]
+pub fn place_paying_points(
+    conn: &mut DbConn,
+    number: &str,
+    customer_id: i64,
+    status: &str,
+    payment_method: &str,
+    currency: &str,
+    shipping_cents: i64,
+    points: PointsPaid,
+    lines: &[LineInput],
+    placed_at: NaiveDateTime,
+) -> QueryResult<i64> {
     let subtotal: i64 = lines
         .iter()
         .map(|l| l.unit_price_cents * i64::from(l.quantity))
         .sum();
+    let discount = points.cents.clamp(0, subtotal + shipping_cents);
     let order_id = crate::db::store::insert_order(
         conn,
         &NewOrder {
@@ -96,11 +134,14 @@ pub fn place(
             currency,
             subtotal_cents: subtotal,
             shipping_cents,
-            total_cents: subtotal + shipping_cents,
+            total_cents: subtotal + shipping_cents - discount,
             placed_at,
             updated_at: placed_at,
         },
     )?;
+    if points.points > 0 {
+        crate::db::store::set_points_paid(conn, order_id, points.points, discount)?;
+    }
     for l in lines {
         crate::db::store::insert_order_line(
             conn,
@@ -157,8 +198,9 @@ pub(crate) fn transition(
         }
         q::set_status(conn, order_id, status, now)?;
         if status == "cancelled" {
-            // Store credit spent on the order goes back to the customer.
+            // Store credit and points spent on the order go back to the customer.
             crate::domain::credit::reverse_order(conn, actor, order_id)?;
+            crate::domain::loyalty::return_spent(conn, actor, order_id)?;
         }
         // Points: granted once the order reaches the configured status, taken back once when
         // it is cancelled.

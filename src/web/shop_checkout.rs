@@ -146,6 +146,8 @@ pub struct CheckoutForm {
     #[serde(default)]
     pub credit: String,
     #[serde(default)]
+    pub points: String,
+    #[serde(default)]
     pub key: String,
 }
 
@@ -159,6 +161,8 @@ struct CheckoutPage {
     currency: String,
     /// Store credit the signed-in customer can apply; `None` for guests or when credit is off.
     credit_available: Option<i64>,
+    /// The signed-in customer's points and what one pays, when points pay at checkout.
+    points_available: Option<(i64, i64)>,
     input: CheckoutForm,
     address: AddressInput,
     errors: FieldErrors,
@@ -185,16 +189,21 @@ async fn checkout_page(
         .first()
         .map_or_else(String::new, |q| q.product.currency.clone());
     let customer = s.customer.as_ref().map(|c| c.id);
-    let (credit_available, saved_address) = db(state, move |conn| match customer {
-        Some(id) => {
-            let address = AddressRow::for_customer(conn, id)?
-                .into_iter()
-                .find(|a| a.kind == "shipping" && a.is_default);
-            Ok((checkout::available_credit(conn, id)?, address))
-        }
-        None => Ok((None, None)),
-    })
-    .await?;
+    let (credit_available, points_available, saved_address) =
+        db(state, move |conn| match customer {
+            Some(id) => {
+                let address = AddressRow::for_customer(conn, id)?
+                    .into_iter()
+                    .find(|a| a.kind == "shipping" && a.is_default);
+                Ok((
+                    checkout::available_credit(conn, id)?,
+                    checkout::available_points(conn, id)?,
+                    address,
+                ))
+            }
+            None => Ok((None, None, None)),
+        })
+        .await?;
     let (input, address) = input.unwrap_or_else(|| {
         let name = s
             .customer
@@ -230,6 +239,7 @@ async fn checkout_page(
         total,
         currency,
         credit_available,
+        points_available,
         input,
         address,
         errors,
@@ -281,6 +291,7 @@ pub async fn submit(
         address: address.clone(),
         payment_method: input.payment_method.clone(),
         credit: input.credit.clone(),
+        points: input.points.clone(),
         key: input.key.clone(),
     };
     let outcome = db(&state, move |conn| Ok(checkout::place(conn, &req))).await?;

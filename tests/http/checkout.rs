@@ -1,7 +1,8 @@
 //! The storefront checkout over HTTP: totals to the cent with a group price, a group
 //! discount and a personal discount; store credit applied in part and in full; the login
 //! modes' rules for guests; guest customers created once and reused; bad input refused with
-//! nothing created; and two checkouts at once that can never overdraw the credit.
+//! nothing created; two checkouts at once that can never overdraw the credit; and loyalty
+//! points paying part of an order, given back when it is cancelled.
 
 use std::sync::Arc;
 
@@ -222,6 +223,227 @@ async fn a_customer_pays_the_group_price_less_both_discounts_and_part_of_their_c
         .unwrap();
     assert_eq!(addresses.len(), 1);
     assert_eq!(addresses[0].city, "Madrid");
+}
+
+/// The loyalty program on, earning at delivery, each point paying `value` at checkout, and
+/// `points` given to the customer by hand.
+fn points_program(app: &TestApp, owner: i64, customer: i64, value: &str, points: &str) {
+    use clientela::domain::loyalty::{self, AdjustInput};
+    app.with_conn(|conn| {
+        let mut input = crate::loyalty::program("1", "delivered");
+        input.point_value = value.into();
+        loyalty::save_settings(conn, owner, &input).unwrap();
+        loyalty::adjust(
+            conn,
+            owner,
+            customer,
+            &AdjustInput {
+                points: points.into(),
+                direction: "add".into(),
+                reason: "Bienvenida".into(),
+                idempotency_key: String::new(),
+            },
+        )
+        .unwrap();
+    });
+}
+
+fn points_of(app: &TestApp, customer: i64) -> i64 {
+    let (balance, ledger) = app
+        .with_conn(|conn| clientela::domain::loyalty::sums(conn, customer))
+        .unwrap();
+    assert_eq!(balance, ledger, "points balance == ledger sum");
+    balance
+}
+
+#[actix_web::test]
+async fn group_price_personal_discount_part_credit_and_points_pay_an_order_to_the_cent_and_a_cancel_gives_both_back()
+ {
+    let app = TestApp::spawn().await;
+    let owner = app.create_owner();
+    set_mode(&app, owner, LoginMode::Optional);
+    enable_credit(&app, owner);
+    let boots = product(&app, "BOT-1", "Botas", 4990);
+    let socks = product(&app, "CAL-1", "Calcetines", 1299);
+    let ana = account(&app, "Ana Ruiz", "ana@example.es");
+    app.with_conn(|conn| -> diesel::QueryResult<()> {
+        let g = GroupRow::insert(
+            conn,
+            "Mayoristas",
+            "mayoristas",
+            1000,
+            chrono::Utc::now().naive_utc(),
+        )?;
+        group_rows::set_price(conn, g, boots, Some(3990))?;
+        group_rows::assign(conn, &[ana], Some(g), chrono::Utc::now().naive_utc())?;
+        group_rows::set_customer_pricing(conn, ana, Some(g), Some("percent"), 500)?;
+        Ok(())
+    })
+    .unwrap();
+    grant(&app, owner, ana, "50,00");
+    points_program(&app, owner, ana, "0,01", "3000");
+    let c = signed_in(&app, "ana@example.es").await;
+    add_to_cart(&c, boots, "3").await;
+    add_to_cart(&c, socks, "2").await;
+    // 3 × 37,90 + 2 × 11,11 = 135,92 (see the test above for each price).
+    let page = c.get("/shop/checkout").await;
+    page.assert_contains("data-points-available=\"3000\"");
+    page.assert_contains("Tienes 3000 puntos; cada uno paga 0,01");
+
+    // Refused, each with its message and nothing placed: more points than the order costs,
+    // more than the balance, and a number that is not one.
+    for (points, message) in [
+        ("20000", "Son más puntos de lo que cuesta el pedido."),
+        ("4000", "No tienes tantos puntos."),
+        ("diez", "field-error"),
+    ] {
+        let key = checkout_key(&c).await;
+        let p = c
+            .post(
+                "/shop/checkout",
+                &address(&[("credit", "20,00"), ("points", points), ("key", &key)]),
+            )
+            .await;
+        assert_status(&p, StatusCode::UNPROCESSABLE_ENTITY, points);
+        p.assert_contains(message);
+        p.assert_contains(&format!("value=\"{points}\""));
+    }
+    assert!(orders_of(&app, ana).is_empty());
+    assert_eq!(points_of(&app, ana), 3000);
+
+    // 2500 points pay 25,00; 20,00 of credit; 90,92 by bank transfer.
+    let key = checkout_key(&c).await;
+    let p = c
+        .post(
+            "/shop/checkout",
+            &address(&[("credit", "20,00"), ("points", "2500"), ("key", &key)]),
+        )
+        .await;
+    assert_status(&p, StatusCode::SEE_OTHER, "checkout with points");
+    let o = orders_of(&app, ana).remove(0);
+    assert_eq!(o.subtotal_cents, 13592);
+    assert_eq!((o.points_used, o.points_discount_cents), (2500, 2500));
+    assert_eq!(o.total_cents, 11092, "what is left to pay after the points");
+    assert_eq!(o.credit_paid_cents, 2000);
+    assert_eq!(o.payment_method, "bank_transfer");
+    assert_eq!(points_of(&app, ana), 500);
+    assert_eq!(
+        app.with_conn(|conn| credit::balance(conn, ana)).unwrap(),
+        3000
+    );
+    let detail = c.get(&format!("/shop/account/orders/{}", o.id)).await;
+    detail.assert_contains("Pagado con 2500 puntos");
+    detail.assert_contains("data-total=\"11092\"");
+
+    // Cancelled by staff: the points and the credit come back, once.
+    for _ in 0..2 {
+        app.with_conn(|conn| {
+            clientela::domain::orders::change_status(conn, owner, o.id, "cancelled")
+        })
+        .unwrap();
+    }
+    assert_eq!(points_of(&app, ana), 3000);
+    assert_eq!(
+        app.with_conn(|conn| credit::balance(conn, ana)).unwrap(),
+        5000
+    );
+}
+
+#[actix_web::test]
+async fn points_that_cover_the_whole_order_pay_it_at_once_and_guests_or_a_program_without_a_value_cannot_use_them()
+ {
+    let app = TestApp::spawn().await;
+    let owner = app.create_owner();
+    set_mode(&app, owner, LoginMode::Optional);
+    let socks = product(&app, "CAL-1", "Calcetines", 1299);
+    let ana = account(&app, "Ana Ruiz", "ana@example.es");
+    points_program(&app, owner, ana, "0,10", "200");
+    let c = signed_in(&app, "ana@example.es").await;
+    add_to_cart(&c, socks, "1").await;
+    // 12,99 = 129,9 points: 130 would be too many, 129 leaves 0,09 to pay.
+    let key = checkout_key(&c).await;
+    let p = c
+        .post(
+            "/shop/checkout",
+            &address(&[("points", "130"), ("key", &key)]),
+        )
+        .await;
+    assert_status(&p, StatusCode::UNPROCESSABLE_ENTITY, "130 points");
+    let p = c
+        .post(
+            "/shop/checkout",
+            &address(&[("points", "129"), ("key", &key)]),
+        )
+        .await;
+    assert_status(&p, StatusCode::SEE_OTHER, "129 points");
+    let o = orders_of(&app, ana).remove(0);
+    assert_eq!((o.total_cents, o.status.as_str()), (9, "pending"));
+    assert_eq!(points_of(&app, ana), 71);
+
+    // A cheaper product paid entirely with points: paid at once, by points.
+    let pin = product(&app, "PIN-1", "Pin", 500);
+    add_to_cart(&c, pin, "1").await;
+    let key = checkout_key(&c).await;
+    let p = c
+        .post(
+            "/shop/checkout",
+            &address(&[("points", "50"), ("key", &key)]),
+        )
+        .await;
+    assert_status(&p, StatusCode::SEE_OTHER, "all points");
+    let o = orders_of(&app, ana)
+        .into_iter()
+        .find(|o| o.subtotal_cents == 500)
+        .unwrap();
+    assert_eq!(
+        (o.total_cents, o.payment_method.as_str(), o.status.as_str()),
+        (0, "loyalty_points", "paid")
+    );
+    assert_eq!(points_of(&app, ana), 21);
+
+    // A guest cannot pay with points.
+    let guest = Client::new(&app);
+    add_to_cart(&guest, pin, "1").await;
+    let key = checkout_key(&guest).await;
+    let p = guest
+        .post(
+            "/shop/checkout",
+            &address(&[
+                ("full_name", "Invitada"),
+                ("email", "invitada@example.es"),
+                ("points", "10"),
+                ("key", &key),
+            ]),
+        )
+        .await;
+    assert_status(&p, StatusCode::UNPROCESSABLE_ENTITY, "guest points");
+    p.assert_contains("Los puntos solo se pueden usar con una cuenta.");
+
+    // Without a value, points only buy rewards: the field is gone and a forged one refused.
+    app.with_conn(|conn| {
+        clientela::domain::loyalty::save_settings(
+            conn,
+            owner,
+            &crate::loyalty::program("1", "delivered"),
+        )
+    })
+    .unwrap();
+    add_to_cart(&c, pin, "1").await;
+    let page = c.get("/shop/checkout").await;
+    assert!(
+        !page.body.contains("data-points-available"),
+        "no points field"
+    );
+    let key = checkout_key(&c).await;
+    let p = c
+        .post(
+            "/shop/checkout",
+            &address(&[("points", "10"), ("key", &key)]),
+        )
+        .await;
+    assert_status(&p, StatusCode::UNPROCESSABLE_ENTITY, "points off");
+    p.assert_contains("Esta tienda no acepta puntos como pago");
+    assert_eq!(points_of(&app, ana), 21);
 }
 
 #[actix_web::test]

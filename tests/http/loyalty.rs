@@ -54,6 +54,7 @@ pub fn program(rate: &str, earn_status: &str) -> SettingsInput {
         review_points: String::new(),
         earn_status: earn_status.into(),
         expiry_days: String::new(),
+        point_value: String::new(),
     }
 }
 
@@ -536,6 +537,7 @@ async fn settings_save_and_show_again_and_bad_settings_are_refused_and_save_noth
             review_points: 10,
             earn_status: "shipped".into(),
             expiry_days: Some(365),
+            point_value_cents: None,
         }
     );
 
@@ -681,6 +683,7 @@ async fn settings_save_and_show_again_and_bad_settings_are_refused_and_save_noth
             review_points: 0,
             earn_status: "delivered".into(),
             expiry_days: None,
+            point_value_cents: None,
         }
     );
     let page = c.get("/settings/loyalty").await;

@@ -709,6 +709,7 @@ fn settings_input(s: &Settings, products: Vec<String>, expiry: &str) -> Settings
         review_points: s.review_points.to_string(),
         earn_status: s.earn_status.clone(),
         expiry_days: expiry.to_owned(),
+        point_value: String::new(),
     }
 }
 
@@ -723,6 +724,7 @@ impl Case<'_> {
             review_points: 20,
             earn_status: "delivered".to_owned(),
             expiry_days: None,
+            point_value_cents: None,
         };
         let input = settings_input(&s, Vec::new(), "");
         let got = loyalty::save_settings(self.conn, self.shared.actor, &input);
@@ -865,6 +867,7 @@ impl Case<'_> {
                     review_points: AWARDS[awards.1].1,
                     earn_status: STATUSES[*status].to_owned(),
                     expiry_days: EXPIRIES[*expiry].1,
+                    point_value_cents: None,
                 };
                 let mut input = settings_input(&want, texts, EXPIRIES[*expiry].0);
                 input.rate = RATES[*rate].0.to_owned();

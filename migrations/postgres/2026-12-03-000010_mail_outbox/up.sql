@@ -48,9 +48,16 @@ CREATE INDEX sessions_customer ON sessions (customer_id);
 ALTER TABLE orders ADD COLUMN checkout_key TEXT;
 CREATE UNIQUE INDEX orders_checkout_key ON orders (checkout_key);
 
+-- Points paid at checkout (seed 004's program, when it gives points a value): the order's
+-- total is what is left to pay in money after them.
+-- Invariant: total_cents = subtotal_cents + shipping_cents - points_discount_cents.
+ALTER TABLE orders ADD COLUMN points_used BIGINT NOT NULL DEFAULT 0 CHECK (points_used >= 0);
+ALTER TABLE orders ADD COLUMN points_discount_cents BIGINT NOT NULL DEFAULT 0
+    CHECK (points_discount_cents >= 0);
+
 -- Points move with guest orders to the account of the same e-mail ('merge_out' on the guest
 -- record, 'merge_in' on the account).
 ALTER TABLE loyalty_entries DROP CONSTRAINT loyalty_entries_kind_check;
 ALTER TABLE loyalty_entries ADD CONSTRAINT loyalty_entries_kind_check CHECK (kind IN (
     'earn_order', 'earn_newsletter', 'earn_review', 'manual_add', 'manual_subtract', 'hold',
-    'release', 'redeem', 'reversal', 'expiry', 'merge_in', 'merge_out'));
+    'release', 'redeem', 'reversal', 'expiry', 'merge_in', 'merge_out', 'spend', 'unspend'));

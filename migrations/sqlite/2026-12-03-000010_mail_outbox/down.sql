@@ -1,4 +1,6 @@
-DELETE FROM loyalty_entries WHERE kind IN ('merge_in', 'merge_out');
+DELETE FROM loyalty_entries WHERE kind IN ('merge_in', 'merge_out', 'spend', 'unspend');
+ALTER TABLE orders DROP COLUMN points_discount_cents;
+ALTER TABLE orders DROP COLUMN points_used;
 DROP INDEX orders_checkout_key;
 ALTER TABLE orders DROP COLUMN checkout_key;
 DROP INDEX sessions_customer;

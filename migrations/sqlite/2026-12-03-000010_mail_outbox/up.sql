@@ -48,13 +48,20 @@ CREATE INDEX sessions_customer ON sessions (customer_id);
 ALTER TABLE orders ADD COLUMN checkout_key TEXT;
 CREATE UNIQUE INDEX orders_checkout_key ON orders (checkout_key);
 
+-- Points paid at checkout (seed 004's program, when it gives points a value): the order's
+-- total is what is left to pay in money after them.
+-- Invariant: total_cents = subtotal_cents + shipping_cents - points_discount_cents.
+-- (No CHECK here: SQLite could not drop the columns again. PostgreSQL has them.)
+ALTER TABLE orders ADD COLUMN points_used BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE orders ADD COLUMN points_discount_cents BIGINT NOT NULL DEFAULT 0;
+
 -- Points move with guest orders to the account of the same e-mail ('merge_out' on the guest
 -- record, 'merge_in' on the account). SQLite cannot change a CHECK: the table is rebuilt.
 CREATE TABLE loyalty_entries_new (
     id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     customer_id BIGINT NOT NULL REFERENCES customers(id),
     kind TEXT NOT NULL CHECK (kind IN ('earn_order', 'earn_newsletter', 'earn_review',
-        'manual_add', 'manual_subtract', 'hold', 'release', 'redeem', 'reversal', 'expiry', 'merge_in', 'merge_out')),
+        'manual_add', 'manual_subtract', 'hold', 'release', 'redeem', 'reversal', 'expiry', 'merge_in', 'merge_out', 'spend', 'unspend')),
     -- Signed: credits positive, debits negative. Only an acceptance ('redeem') moves nothing:
     -- its points were taken when they were held.
     points BIGINT NOT NULL CHECK (points <> 0 OR kind = 'redeem'),

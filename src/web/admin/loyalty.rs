@@ -639,6 +639,10 @@ fn form_of(s: &Settings) -> SettingsInput {
         review_points: s.review_points.to_string(),
         earn_status: s.earn_status.clone(),
         expiry_days: s.expiry_days.map(|d| d.to_string()).unwrap_or_default(),
+        point_value: s
+            .point_value_cents
+            .map(|c| format!("{},{:02}", c / 100, c % 100))
+            .unwrap_or_default(),
     }
 }
 
