@@ -864,6 +864,8 @@ async fn every_account_page_sends_an_anonymous_visitor_to_the_storefront_sign_in
         format!("/shop/account/addresses/{addr}/default"),
         format!("/shop/account/addresses/{addr}/delete"),
         "/shop/account/profile".to_owned(),
+        "/shop/account/email".to_owned(),
+        "/shop/account/confirm/resend".to_owned(),
     ] {
         let p = c
             .post(
@@ -872,12 +874,18 @@ async fn every_account_page_sends_an_anonymous_visitor_to_the_storefront_sign_in
                     ("line1", "Calle Falsa 123"),
                     ("kind", "shipping"),
                     ("full_name", "Intruso"),
+                    ("new_email", "intruso@example.es"),
+                    ("current_password", PASSWORD),
                 ],
             )
             .await;
         assert_redirect(&p, "/shop/login", &path);
     }
     assert_eq!(address_count(&app, id), 1);
+    let mail = app
+        .with_conn(|c| clientela::db::outbox::to_recipient(c, "intruso@example.es"))
+        .unwrap();
+    assert!(mail.is_empty(), "no e-mail change link for an anonymous post");
     let row = all_customers(&app)
         .into_iter()
         .find(|r| r.id == id)
