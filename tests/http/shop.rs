@@ -885,7 +885,10 @@ async fn every_account_page_sends_an_anonymous_visitor_to_the_storefront_sign_in
     let mail = app
         .with_conn(|c| clientela::db::outbox::to_recipient(c, "intruso@example.es"))
         .unwrap();
-    assert!(mail.is_empty(), "no e-mail change link for an anonymous post");
+    assert!(
+        mail.is_empty(),
+        "no e-mail change link for an anonymous post"
+    );
     let row = all_customers(&app)
         .into_iter()
         .find(|r| r.id == id)
