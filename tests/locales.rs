@@ -196,6 +196,9 @@ fn every_used_key_resolves_to_text_at_run_time() {
                     ("link", "http://x/shop/confirm/t".into()),
                     ("hours", 48i64.into()),
                     ("points", "10".into()),
+                    ("status", "Pagado".into()),
+                    ("from", "Pendiente".into()),
+                    ("total", "1 €".into()),
                 ],
             );
             assert_ne!(text, key, "{key} in {lang:?} did not resolve");

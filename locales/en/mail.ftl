@@ -36,3 +36,15 @@ mail-email-change-notice-body =
     Someone signed in to your account asked to change its e-mail to { $email }. It changes only when the link we sent to that address is opened.
 
     If it was not you, change your password now.
+mail-order-status-subject = Your order { $number } is now: { $status }
+mail-order-status-body =
+    Hello { $name },
+
+    Your order { $number } is now: { $status }.
+    Order total: { $total }.
+
+    Thank you for shopping with us.
+mail-order-internal-subject = Order { $number }: { $from } → { $status }
+mail-order-internal-body =
+    Order { $number } of { $name } changed from "{ $from }" to "{ $status }".
+    Order total: { $total }.

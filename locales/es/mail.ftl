@@ -36,3 +36,15 @@ mail-email-change-notice-body =
     Desde tu cuenta se pidió cambiar el correo a { $email }. Solo cambiará cuando se abra el enlace que enviamos a esa dirección.
 
     Si no fuiste tú, cambia tu contraseña ahora.
+mail-order-status-subject = Tu pedido { $number } está ahora: { $status }
+mail-order-status-body =
+    Hola, { $name }:
+
+    Tu pedido { $number } está ahora: { $status }.
+    Total del pedido: { $total }.
+
+    Gracias por comprar con nosotros.
+mail-order-internal-subject = Pedido { $number }: { $from } → { $status }
+mail-order-internal-body =
+    El pedido { $number } de { $name } pasó de «{ $from }» a «{ $status }».
+    Total del pedido: { $total }.

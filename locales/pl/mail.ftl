@@ -37,3 +37,15 @@ mail-email-change-notice-body =
     na Twoim koncie poproszono o zmianę adresu e-mail na { $email }. Zmieni się dopiero po otwarciu linku wysłanego na ten adres.
 
     Jeśli to nie Ty, zmień teraz hasło.
+mail-order-status-subject = Twoje zamówienie { $number } ma teraz status: { $status }
+mail-order-status-body =
+    Dzień dobry, { $name },
+
+    Twoje zamówienie { $number } ma teraz status: { $status }.
+    Wartość zamówienia: { $total }.
+
+    Dziękujemy za zakupy.
+mail-order-internal-subject = Zamówienie { $number }: { $from } → { $status }
+mail-order-internal-body =
+    Zamówienie { $number } klienta { $name } zmieniło status z „{ $from }” na „{ $status }”.
+    Wartość zamówienia: { $total }.

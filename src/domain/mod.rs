@@ -13,6 +13,7 @@ pub mod demo;
 pub mod groups;
 pub mod loyalty;
 pub mod mail;
+pub mod notifications;
 pub mod orders;
 pub mod overview;
 pub mod pricing;

@@ -213,6 +213,8 @@ pub(crate) fn transition(
         )?;
         q::insert_history(conn, order_id, Some(&order.status), status, actor, now)?;
         refresh_customer_figures(conn, order.customer_id)?;
+        // The customer and the staff recipients hear of it, in this same transaction.
+        crate::domain::notifications::on_status_change(conn, &order, &order.status, status)?;
         audit::record(
             conn,
             actor,

@@ -35,6 +35,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(shop_checkout::routes)
         .configure(shop_profile::routes)
         .configure(shop_links::routes)
+        .configure(admin::notifications::routes)
         .configure(shop_wallet::routes)
         .route("/", web::get().to(admin::dashboard::show))
         .route("/customers", web::get().to(admin::customers::list))

@@ -9,6 +9,7 @@ pub mod dashboard;
 pub mod export;
 pub mod groups;
 pub mod loyalty;
+pub mod notifications;
 pub mod orders;
 pub mod overview;
 pub mod settings;
