@@ -5,7 +5,8 @@
 #   ./scripts/test.sh [extra cargo test args...]
 #
 # Steps, stopping at the first failure (a summary is always printed):
-#   1. system packages: chromium + chromedriver (browser tests), libpq-dev
+#   1. system packages: chromium + chromedriver (browser tests), python3-aiosmtpd (the
+#      SMTP server of the mail round trip), libpq-dev
 #      (diesel's postgres feature links libpq), postgresql server binaries;
 #      installed with apt-get when missing and we are root
 #   2. rust toolchain (cargo, rustfmt, clippy)
@@ -205,6 +206,10 @@ have_libpq() {
 
 have_cc() { command -v cc >/dev/null 2>&1; }
 
+# Debian's python3-aiosmtpd: the real SMTP server of the mail round-trip tests. It installs
+# for Debian's own /usr/bin/python3 (not a pyenv one on PATH).
+have_aiosmtpd() { /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1; }
+
 # Sets PG_BIN to a directory holding initdb, pg_ctl and postgres (highest
 # installed version), or returns 1.
 PG_BIN=""
@@ -256,6 +261,10 @@ setup_system_packages() {
         log "C compiler missing"
         need+=(gcc libc6-dev pkg-config)
     fi
+    if ! have_aiosmtpd; then
+        log "python3-aiosmtpd missing"
+        need+=(python3-aiosmtpd)
+    fi
     if ((${#need[@]})); then
         if ((IS_ROOT)); then
             apt_install "${need[@]}" || missing "apt-get install ${need[*]} failed"
@@ -276,6 +285,12 @@ setup_system_packages() {
         log "CLIENTELA_CHROMEDRIVER=$CLIENTELA_CHROMEDRIVER ($("$CLIENTELA_CHROMEDRIVER" --version 2>/dev/null || echo 'version unknown'))"
     else
         missing "chromium/chromedriver not available: browser tests cannot run"
+    fi
+    if have_aiosmtpd; then
+        export CLIENTELA_SMTPD_PYTHON=/usr/bin/python3
+        log "CLIENTELA_SMTPD_PYTHON=$CLIENTELA_SMTPD_PYTHON (aiosmtpd)"
+    else
+        missing "python3-aiosmtpd not available: the SMTP round-trip tests cannot run"
     fi
     have_libpq || missing "libpq-dev not available: linking diesel's postgres backend will fail"
     have_cc || missing "no C compiler (cc) available: the build will fail"

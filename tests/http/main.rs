@@ -21,6 +21,7 @@ mod groups;
 mod languages;
 mod loyalty;
 mod loyalty_model;
+mod mail_smtp;
 mod notifications;
 mod operations;
 mod orders;
