@@ -11,3 +11,24 @@ notifications-error-status = Unknown order status.
 notifications-error-recipient = One of the addresses is not a valid e-mail.
 notifications-error-too-many = At most 10 recipients.
 flash-notifications-saved = Notifications saved.
+notifications-log-title = Notifications log
+notifications-log-lead = Every e-mail the shop queued, newest first: sent, waiting to be sent (retried with growing pauses) or given up. "Resend" sends a copy again.
+notifications-log-link = Notifications log
+notifications-log-all = All
+notifications-status-pending = Pending
+notifications-status-sent = Sent
+notifications-status-failed = Failed
+notifications-log-empty = No e-mails yet.
+notifications-log-created = Queued
+notifications-log-to = To
+notifications-log-subject = Subject
+notifications-log-state = State
+notifications-log-actions = Actions
+notifications-log-attempts = { $count ->
+    [one] { $n } attempt
+   *[other] { $n } attempts
+}
+notifications-log-older = Older e-mails
+notifications-resend = Resend
+flash-notification-resent = A copy of the e-mail is on its way.
+flash-notification-not-resent = This e-mail cannot be sent again (a link to an account is single-use: the customer asks for a new one).

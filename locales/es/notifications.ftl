@@ -11,3 +11,24 @@ notifications-error-status = Estado de pedido desconocido.
 notifications-error-recipient = Una de las direcciones no es un correo válido.
 notifications-error-too-many = Como máximo 10 destinatarios.
 flash-notifications-saved = Notificaciones guardadas.
+notifications-log-title = Registro de notificaciones
+notifications-log-lead = Cada correo que la tienda puso en cola, del más reciente al más antiguo: enviado, pendiente de envío (se reintenta con pausas cada vez mayores) o abandonado. «Reenviar» envía una copia.
+notifications-log-link = Registro de notificaciones
+notifications-log-all = Todos
+notifications-status-pending = Pendiente
+notifications-status-sent = Enviado
+notifications-status-failed = Fallido
+notifications-log-empty = Todavía no hay correos.
+notifications-log-created = En cola
+notifications-log-to = Para
+notifications-log-subject = Asunto
+notifications-log-state = Estado
+notifications-log-actions = Acciones
+notifications-log-attempts = { $count ->
+    [one] { $n } intento
+   *[other] { $n } intentos
+}
+notifications-log-older = Correos anteriores
+notifications-resend = Reenviar
+flash-notification-resent = Una copia del correo está en camino.
+flash-notification-not-resent = Este correo no se puede reenviar (un enlace de cuenta es de un solo uso: el cliente pide uno nuevo).

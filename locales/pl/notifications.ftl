@@ -11,3 +11,25 @@ notifications-error-status = Nieznany status zamówienia.
 notifications-error-recipient = Jeden z adresów nie jest poprawnym adresem e-mail.
 notifications-error-too-many = Najwyżej 10 odbiorców.
 flash-notifications-saved = Powiadomienia zapisane.
+notifications-log-title = Dziennik powiadomień
+notifications-log-lead = Każdy e-mail ustawiony przez sklep w kolejce, od najnowszego: wysłany, oczekujący (ponawiany z coraz dłuższymi przerwami) lub porzucony. „Wyślij ponownie” wysyła kopię.
+notifications-log-link = Dziennik powiadomień
+notifications-log-all = Wszystkie
+notifications-status-pending = Oczekujące
+notifications-status-sent = Wysłane
+notifications-status-failed = Nieudane
+notifications-log-empty = Nie ma jeszcze e-maili.
+notifications-log-created = W kolejce od
+notifications-log-to = Do
+notifications-log-subject = Temat
+notifications-log-state = Stan
+notifications-log-actions = Działania
+notifications-log-attempts = { $count ->
+    [one] { $n } próba
+    [few] { $n } próby
+   *[many] { $n } prób
+}
+notifications-log-older = Starsze e-maile
+notifications-resend = Wyślij ponownie
+flash-notification-resent = Kopia e-maila jest w drodze.
+flash-notification-not-resent = Tego e-maila nie można wysłać ponownie (link do konta jest jednorazowy: klient prosi o nowy).

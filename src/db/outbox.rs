@@ -161,3 +161,44 @@ pub fn latest_of_kind(
         .first(conn)
         .optional()
 }
+
+/// A page of the log, newest first: messages older than `before` (an id), of `status` when
+/// given.
+pub fn page(
+    conn: &mut DbConn,
+    status: Option<&str>,
+    before: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<OutboxRow>> {
+    let mut q = outbox::table
+        .select(OutboxRow::as_select())
+        .order(outbox::id.desc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(s) = status {
+        q = q.filter(outbox::status.eq(s));
+    }
+    if let Some(b) = before {
+        q = q.filter(outbox::id.lt(b));
+    }
+    q.load(conn)
+}
+
+/// How many messages are pending, sent and failed.
+pub fn counts(conn: &mut DbConn) -> QueryResult<(i64, i64, i64)> {
+    let mut n = |s: &str| -> QueryResult<i64> {
+        outbox::table
+            .filter(outbox::status.eq(s))
+            .count()
+            .get_result(conn)
+    };
+    Ok((n(PENDING)?, n(SENT)?, n(FAILED)?))
+}
+
+pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<OutboxRow>> {
+    outbox::table
+        .find(id)
+        .select(OutboxRow::as_select())
+        .first(conn)
+        .optional()
+}

@@ -79,6 +79,45 @@ pub fn enqueue(conn: &mut DbConn, m: &Message) -> diesel::QueryResult<i64> {
     )
 }
 
+/// Whether staff may send a message again from the log. E-mailed account links may not: the
+/// link in them was single-use or has been replaced; the customer asks for a new one.
+pub fn can_resend(row: &OutboxRow) -> bool {
+    row.status != outbox::PENDING
+        && !row.kind.starts_with("mail.password_reset")
+        && !row.kind.starts_with("mail.email_")
+}
+
+/// "Reenviar": queues a new copy of a sent or failed message (the original stays in the log
+/// as it was). Returns the new message, or `None` when it may not be sent again.
+pub fn resend(conn: &mut DbConn, actor: i64, id: i64) -> diesel::QueryResult<Option<i64>> {
+    write_tx(conn, |conn| {
+        let Some(row) = outbox::find(conn, id)?.filter(can_resend) else {
+            return Ok(None);
+        };
+        let now = Utc::now().naive_utc();
+        let new = outbox::insert(
+            conn,
+            &row.kind,
+            &row.recipient,
+            &row.subject,
+            &row.body,
+            row.customer_id,
+            now,
+        )?;
+        crate::domain::audit::record(
+            conn,
+            Some(actor),
+            "mail.resend",
+            "outbox",
+            Some(new),
+            Some(format!("#{id}")),
+            Some(row.recipient.clone()),
+            now,
+        )?;
+        Ok(Some(new))
+    })
+}
+
 /// How long to wait after the `attempts`-th failure.
 pub fn backoff(attempts: i32) -> chrono::Duration {
     let exp = u32::try_from(attempts.clamp(1, 8) - 1).unwrap_or(0);

@@ -195,3 +195,83 @@ async fn a_rolled_back_status_change_and_a_manual_points_change_send_nothing() {
         .unwrap();
     assert_eq!(mail_to(&app, "ana@example.es").len(), 1);
 }
+
+#[actix_web::test]
+async fn the_log_shows_each_message_with_its_state_and_resend_queues_a_copy_but_not_of_an_account_link()
+ {
+    let app = TestApp::spawn().await;
+    let owner = app.create_owner();
+    let ana = customer_in(&app, "Ana Ruiz", "ana@example.es", Lang::Es);
+    let o = order(&app, ana, "1001", 5_000, "pending", 1);
+    app.with_conn(|conn| orders::change_status(conn, owner, o, "shipped"))
+        .unwrap();
+    // A password reset mail too (an account link).
+    app.with_conn(|conn| {
+        clientela::domain::account_links::request_reset(conn, "ana@example.es", "http://x")
+    })
+    .unwrap();
+    let msgs = mail_to(&app, "ana@example.es");
+    assert_eq!(msgs.len(), 2);
+    let status_mail = msgs.iter().find(|m| m.kind == "mail.order_status").unwrap();
+    let reset_mail = msgs
+        .iter()
+        .find(|m| m.kind == "mail.password_reset")
+        .unwrap();
+    // One failed delivery, recorded as the worker would.
+    app.with_conn(|conn| {
+        outbox::mark_attempt_failed(conn, status_mail.id, "550 mailbox unavailable", None)?;
+        outbox::mark_sent(conn, reset_mail.id, Utc::now().naive_utc())
+    })
+    .unwrap();
+
+    let c = Client::signed_in(&app, OWNER_EMAIL).await;
+    let log = c.get("/settings/notifications/log").await;
+    assert_eq!(log.status, StatusCode::OK, "{}", log.body);
+    log.assert_contains("data-count-failed=\"1\"");
+    log.assert_contains("data-count-sent=\"1\"");
+    log.assert_contains("550 mailbox unavailable");
+    log.assert_contains("Tu pedido 1001 está ahora: Enviado");
+    assert!(
+        !log.body.contains("/shop/password/reset/"),
+        "no link shown in the log"
+    );
+    let failed = c.get("/settings/notifications/log?status=failed").await;
+    assert!(!failed.body.contains("Restablece tu contraseña"));
+    failed.assert_contains(&format!(
+        "/settings/notifications/log/{}/resend",
+        status_mail.id
+    ));
+    assert!(!log.body.contains(&format!(
+        "/settings/notifications/log/{}/resend",
+        reset_mail.id
+    )));
+
+    let p = c
+        .post(
+            &format!("/settings/notifications/log/{}/resend", status_mail.id),
+            &[],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    let after = mail_to(&app, "ana@example.es");
+    assert_eq!(after.len(), 3, "a copy was queued");
+    assert_eq!(after[0].status, "pending");
+    assert_eq!(after[0].subject, status_mail.subject);
+    // The account link is not sent again, even by a forged post.
+    c.post(
+        &format!("/settings/notifications/log/{}/resend", reset_mail.id),
+        &[],
+    )
+    .await;
+    assert_eq!(mail_to(&app, "ana@example.es").len(), 3);
+    c.get("/settings/notifications/log")
+        .await
+        .assert_contains("Este correo no se puede reenviar");
+    // Support may not read the log.
+    app.create_staff(owner, "support@example.com", Role::Support);
+    let s = Client::signed_in(&app, "support@example.com").await;
+    assert_eq!(
+        s.get("/settings/notifications/log").await.status,
+        StatusCode::FORBIDDEN
+    );
+}
