@@ -9,6 +9,7 @@
 //!   debits use row locks or guarded updates).
 
 pub mod accounts;
+pub mod api_tokens;
 pub mod audit;
 pub mod credit;
 pub mod customer_list;

@@ -322,3 +322,28 @@ pub fn list(
     rows.truncate(usize::try_from(limit).unwrap_or(0));
     Ok((rows, more))
 }
+
+/// Orders for the API, newest first (by id), after the cursor `after` (an id).
+pub fn api_page(
+    conn: &mut DbConn,
+    customer_id: Option<i64>,
+    status: Option<&str>,
+    after: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<OrderRow>> {
+    let mut q = orders::table
+        .select(OrderRow::as_select())
+        .order(orders::id.desc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(c) = customer_id {
+        q = q.filter(orders::customer_id.eq(c));
+    }
+    if let Some(s) = status {
+        q = q.filter(orders::status.eq(s));
+    }
+    if let Some(a) = after {
+        q = q.filter(orders::id.lt(a));
+    }
+    q.load(conn)
+}

@@ -408,6 +408,31 @@ diesel::table! {
 }
 
 diesel::table! {
+    api_tokens (id) {
+        id -> BigInt,
+        name -> Text,
+        token_hash -> Text,
+        prefix -> Text,
+        scopes -> Text,
+        staff_id -> BigInt,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    api_idempotency (token_id, key) {
+        token_id -> BigInt,
+        key -> Text,
+        request_hash -> Text,
+        status -> Integer,
+        response -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     customer_tokens (token_hash) {
         token_hash -> Text,
         customer_id -> BigInt,
@@ -423,6 +448,8 @@ diesel::joinable!(sessions -> staff (staff_id));
 diesel::joinable!(customer_accounts -> customers (customer_id));
 diesel::joinable!(customer_tokens -> customers (customer_id));
 diesel::joinable!(outbox -> customers (customer_id));
+diesel::joinable!(api_tokens -> staff (staff_id));
+diesel::joinable!(api_idempotency -> api_tokens (token_id));
 diesel::joinable!(customers -> customer_groups (group_id));
 diesel::joinable!(group_prices -> customer_groups (group_id));
 diesel::joinable!(group_prices -> products (product_id));
@@ -477,4 +504,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     customer_accounts,
     outbox,
     customer_tokens,
+    api_tokens,
+    api_idempotency,
 );

@@ -2,6 +2,7 @@
 
 pub mod account_links;
 pub mod accounts;
+pub mod api_tokens;
 pub mod audit;
 pub mod checkout;
 pub mod credit;

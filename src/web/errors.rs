@@ -57,15 +57,36 @@ fn request_lang(res: &ServiceResponse<impl Sized>) -> Lang {
 }
 
 pub fn render<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
-    let already_a_page = res
+    let content_type = res
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with("text/html") || ct.starts_with("application/json"));
-    if already_a_page {
+        .unwrap_or("")
+        .to_owned();
+    let json = content_type.starts_with("application/json")
+        || content_type.starts_with("application/problem+json");
+    let api = res.request().path().starts_with("/api/");
+    if json || (!api && content_type.starts_with("text/html")) {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }
     let status = res.status();
+    if api {
+        // An API client gets a problem document, never a page (an unknown address, a query
+        // string that does not parse, a body too large).
+        let body = serde_json::json!({
+            "type": "about:blank",
+            "title": status.canonical_reason().unwrap_or("Error"),
+            "status": status.as_u16(),
+        })
+        .to_string();
+        let (req, _) = res.into_parts();
+        let new = HttpResponse::build(status)
+            .insert_header((header::CONTENT_TYPE, "application/problem+json"))
+            .body(body);
+        return Ok(ErrorHandlerResponse::Response(
+            ServiceResponse::new(req, new).map_into_right_body(),
+        ));
+    }
     let lang = request_lang(&res);
     let session = AppSession::of(res.request());
     let (title_key, message_key) = keys(status.as_u16());

@@ -1,6 +1,7 @@
 //! HTTP: routes, pages and the middleware every response goes through.
 
 pub mod admin;
+pub mod api;
 pub mod assets;
 pub mod auth;
 pub mod errors;
@@ -36,6 +37,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(shop_profile::routes)
         .configure(shop_links::routes)
         .configure(admin::notifications::routes)
+        .configure(api::routes)
+        .configure(admin::api_tokens::routes)
         .configure(shop_wallet::routes)
         .route("/", web::get().to(admin::dashboard::show))
         .route("/customers", web::get().to(admin::customers::list))

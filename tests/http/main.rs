@@ -11,6 +11,7 @@ mod client;
 mod access;
 mod account_links;
 mod accounts_settings;
+mod api;
 mod auth;
 mod b2b;
 mod checkout;

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod accounts_settings;
+pub mod api_tokens;
 pub mod b2b;
 pub mod credit;
 pub mod customers;

@@ -1,0 +1,22 @@
+# The REST API's tokens, in the settings.
+api-tokens-title = API tokens
+api-tokens-lead = Other systems of your store use the REST API (/api/v1) with a token. Each token acts as you, within its scopes.
+api-tokens-settings-hint = Tokens for the REST API: create them with scopes, revoke them at any time.
+api-docs-link = API documentation
+api-token-new = New token
+api-token-name = Name
+api-token-scopes = Scopes
+api-scope-read = read customers, credit, points and orders
+api-scope-write = create, change and delete customers; change order statuses
+api-scope-money = grant and spend store credit; add and subtract points
+api-token-create = Create token
+api-token-created = Token created. Copy it now:
+api-token-shown-once = It is shown only this once; only a fingerprint is kept. Lost it? Revoke it and create another.
+api-tokens-list = Tokens
+api-tokens-empty = No tokens yet.
+api-token-last-used = Last used
+api-token-revoke = Revoke
+api-token-revoked = Revoked
+flash-api-token-revoked = Token revoked: requests with it are refused from now on.
+api-error-scope = Unknown scope.
+api-error-scope-none = Choose at least one scope.

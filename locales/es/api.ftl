@@ -1,0 +1,22 @@
+# Tokens de la API REST, en los ajustes.
+api-tokens-title = Tokens de la API
+api-tokens-lead = Otros sistemas de tu tienda usan la API REST (/api/v1) con un token. Cada token actúa en tu nombre, dentro de sus permisos.
+api-tokens-settings-hint = Tokens de la API REST: créalos con permisos y revócalos cuando quieras.
+api-docs-link = Documentación de la API
+api-token-new = Nuevo token
+api-token-name = Nombre
+api-token-scopes = Permisos
+api-scope-read = leer clientes, créditos, puntos y pedidos
+api-scope-write = crear, cambiar y borrar clientes; cambiar estados de pedidos
+api-scope-money = agregar y usar créditos de tienda; sumar y restar puntos
+api-token-create = Crear token
+api-token-created = Token creado. Cópialo ahora:
+api-token-shown-once = Solo se muestra esta vez; se guarda únicamente una huella. ¿Lo perdiste? Revócalo y crea otro.
+api-tokens-list = Tokens
+api-tokens-empty = Todavía no hay tokens.
+api-token-last-used = Último uso
+api-token-revoke = Revocar
+api-token-revoked = Revocado
+flash-api-token-revoked = Token revocado: desde ahora se rechazan las peticiones con él.
+api-error-scope = Permiso desconocido.
+api-error-scope-none = Elige al menos un permiso.

@@ -1,0 +1,22 @@
+# Tokeny API REST w ustawieniach.
+api-tokens-title = Tokeny API
+api-tokens-lead = Inne systemy Twojego sklepu korzystają z API REST (/api/v1) za pomocą tokenu. Każdy token działa w Twoim imieniu, w granicach swoich uprawnień.
+api-tokens-settings-hint = Tokeny API REST: twórz je z uprawnieniami i unieważniaj w dowolnej chwili.
+api-docs-link = Dokumentacja API
+api-token-new = Nowy token
+api-token-name = Nazwa
+api-token-scopes = Uprawnienia
+api-scope-read = odczyt klientów, kredytu, punktów i zamówień
+api-scope-write = tworzenie, zmiana i usuwanie klientów; zmiana statusów zamówień
+api-scope-money = przyznawanie i wykorzystanie kredytu sklepowego; dodawanie i odejmowanie punktów
+api-token-create = Utwórz token
+api-token-created = Token utworzony. Skopiuj go teraz:
+api-token-shown-once = Jest pokazywany tylko ten jeden raz; przechowujemy tylko jego odcisk. Zgubiony? Unieważnij go i utwórz nowy.
+api-tokens-list = Tokeny
+api-tokens-empty = Nie ma jeszcze tokenów.
+api-token-last-used = Ostatnie użycie
+api-token-revoke = Unieważnij
+api-token-revoked = Unieważniony
+flash-api-token-revoked = Token unieważniony: od teraz żądania z nim są odrzucane.
+api-error-scope = Nieznane uprawnienie.
+api-error-scope-none = Wybierz co najmniej jedno uprawnienie.
