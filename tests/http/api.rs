@@ -465,3 +465,82 @@ async fn the_openapi_document_and_the_docs_page_are_served_from_the_binary() {
     page.assert_contains("data-op=\"PATCH /api/v1/customers/{id}\"");
     page.assert_contains("Idempotency-Key");
 }
+
+#[actix_web::test]
+async fn a_customers_notes_and_tags_are_read_added_and_removed_and_bad_ones_refused() {
+    let app = TestApp::spawn().await;
+    let owner = app.create_owner();
+    let ana = customer(&app, "Ana García", "ana@example.es", true);
+    let read_only = Api::new(&app, Some(&token(&app, owner, &["read"])));
+    let api = Api::new(&app, Some(&token(&app, owner, &["read", "write"])));
+    let notes = format!("/api/v1/customers/{ana}/notes");
+    assert_problem(
+        &read_only
+            .post(&notes, &json!({"body": "Llamar"}), None)
+            .await,
+        StatusCode::FORBIDDEN,
+    );
+    let a = api
+        .post(
+            &notes,
+            &json!({"body": "<script>alert(1)</script> Llamar"}),
+            None,
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{:?}", a.body);
+    let note = a.body["id"].as_i64().unwrap();
+    assert_problem(
+        &api.post(&notes, &json!({"body": ""}), None).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    );
+    let list = api.get(&notes).await;
+    assert_eq!(list.body["data"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        list.body["data"][0]["body"],
+        "<script>alert(1)</script> Llamar"
+    );
+    let d = api
+        .send(
+            reqwest::Method::DELETE,
+            &format!("{notes}/{note}"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(d.status, StatusCode::NO_CONTENT);
+    assert!(
+        api.get(&notes).await.body["data"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+
+    let tags = format!("/api/v1/customers/{ana}/tags");
+    let a = api.post(&tags, &json!({"name": "VIP"}), None).await;
+    assert_eq!(a.status, StatusCode::CREATED, "{:?}", a.body);
+    let tag = a.body["data"][0]["id"].as_i64().unwrap();
+    assert_eq!(api.get(&tags).await.body["data"][0]["name"], "VIP");
+    assert_problem(
+        &api.post(&tags, &json!({"name": ""}), None).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    );
+    let d = api
+        .send(
+            reqwest::Method::DELETE,
+            &format!("{tags}/{tag}"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(d.status, StatusCode::NO_CONTENT);
+    assert!(
+        api.get(&tags).await.body["data"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    assert_problem(
+        &api.get("/api/v1/customers/999999/tags").await,
+        StatusCode::NOT_FOUND,
+    );
+}

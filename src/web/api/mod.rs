@@ -7,6 +7,7 @@
 mod customers;
 mod docs;
 mod money;
+mod notes_tags;
 mod orders;
 
 use std::future::Future;
@@ -27,6 +28,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/api/docs", web::get().to(docs::page))
         .configure(customers::routes)
         .configure(money::routes)
+        .configure(notes_tags::routes)
         .configure(orders::routes);
 }
 
