@@ -213,6 +213,18 @@ struct ConfirmPage {
     error_key: Option<&'static str>,
 }
 
+/// The page of a confirmation link that no longer works.
+fn confirm_gone(shopper: &Shopper) -> ConfirmPage {
+    ConfirmPage {
+        ui: ui(shopper, "/shop"),
+        nav: nav(shopper),
+        token: None,
+        email: String::new(),
+        change: false,
+        error_key: None,
+    }
+}
+
 pub async fn confirm_form(
     shopper: Shopper,
     state: web::Data<AppState>,
@@ -237,17 +249,7 @@ pub async fn confirm_form(
                 error_key: None,
             },
         ),
-        None => (
-            StatusCode::GONE,
-            ConfirmPage {
-                ui: ui(&shopper, "/shop"),
-                nav: nav(&shopper),
-                token: None,
-                email: String::new(),
-                change: false,
-                error_key: None,
-            },
-        ),
+        None => (StatusCode::GONE, confirm_gone(&shopper)),
     };
     render(status, &page)
 }
@@ -296,17 +298,7 @@ pub async fn confirm(
                 error_key: errors.first().map(|(_, k)| *k),
             },
         ),
-        Err(LinkError::Gone) => render(
-            StatusCode::GONE,
-            &ConfirmPage {
-                ui: ui(&shopper, "/shop"),
-                nav: nav(&shopper),
-                token: None,
-                email: String::new(),
-                change: false,
-                error_key: None,
-            },
-        ),
+        Err(LinkError::Gone) => render(StatusCode::GONE, &confirm_gone(&shopper)),
         Err(LinkError::Account(e)) => Err(account_error(e)),
     }
 }

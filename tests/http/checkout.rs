@@ -152,9 +152,10 @@ fn address<'a>(extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
     form
 }
 
-#[actix_web::test]
-async fn a_customer_pays_the_group_price_less_both_discounts_and_part_of_their_credit_to_the_cent()
-{
+/// A store with accounts optional and credit on, boots (49,90) and socks (12,99), and Ana in
+/// "Mayoristas": 10 % off the list, a group price of 39,90 for the boots, and 5 % of her own.
+/// Returns (app, owner, boots, socks, ana).
+async fn wholesale_store() -> (TestApp, i64, i64, i64, i64) {
     let app = TestApp::spawn().await;
     let owner = app.create_owner();
     set_mode(&app, owner, LoginMode::Optional);
@@ -162,7 +163,6 @@ async fn a_customer_pays_the_group_price_less_both_discounts_and_part_of_their_c
     let boots = product(&app, "BOT-1", "Botas", 4990);
     let socks = product(&app, "CAL-1", "Calcetines", 1299);
     let ana = account(&app, "Ana Ruiz", "ana@example.es");
-    // Wholesale: 10 % off the list, and a price of its own for the boots; Ana has 5 % more.
     app.with_conn(|conn| -> diesel::QueryResult<()> {
         let g = GroupRow::insert(
             conn,
@@ -177,6 +177,13 @@ async fn a_customer_pays_the_group_price_less_both_discounts_and_part_of_their_c
         Ok(())
     })
     .unwrap();
+    (app, owner, boots, socks, ana)
+}
+
+#[actix_web::test]
+async fn a_customer_pays_the_group_price_less_both_discounts_and_part_of_their_credit_to_the_cent()
+{
+    let (app, owner, boots, socks, ana) = wholesale_store().await;
     grant(&app, owner, ana, "50,00");
     let c = signed_in(&app, "ana@example.es").await;
     // Boots: 39,90 group price, 5 % = 1,995 → 2,00 off (halves up) → 37,90.
@@ -259,27 +266,7 @@ fn points_of(app: &TestApp, customer: i64) -> i64 {
 #[actix_web::test]
 async fn group_price_personal_discount_part_credit_and_points_pay_an_order_to_the_cent_and_a_cancel_gives_both_back()
  {
-    let app = TestApp::spawn().await;
-    let owner = app.create_owner();
-    set_mode(&app, owner, LoginMode::Optional);
-    enable_credit(&app, owner);
-    let boots = product(&app, "BOT-1", "Botas", 4990);
-    let socks = product(&app, "CAL-1", "Calcetines", 1299);
-    let ana = account(&app, "Ana Ruiz", "ana@example.es");
-    app.with_conn(|conn| -> diesel::QueryResult<()> {
-        let g = GroupRow::insert(
-            conn,
-            "Mayoristas",
-            "mayoristas",
-            1000,
-            chrono::Utc::now().naive_utc(),
-        )?;
-        group_rows::set_price(conn, g, boots, Some(3990))?;
-        group_rows::assign(conn, &[ana], Some(g), chrono::Utc::now().naive_utc())?;
-        group_rows::set_customer_pricing(conn, ana, Some(g), Some("percent"), 500)?;
-        Ok(())
-    })
-    .unwrap();
+    let (app, owner, boots, socks, ana) = wholesale_store().await;
     grant(&app, owner, ana, "50,00");
     points_program(&app, owner, ana, "0,01", "3000");
     let c = signed_in(&app, "ana@example.es").await;
