@@ -4,8 +4,10 @@
 //! ([`Api<Read>`], [`Api<Write>`], [`Api<Money>`]). Errors are RFC 9457 problem documents.
 //! Every rule is the pages' own: handlers call the same domain functions.
 
+mod addresses;
 mod customers;
 mod docs;
+mod groups;
 mod money;
 mod notes_tags;
 mod orders;
@@ -27,6 +29,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/openapi.json", web::get().to(docs::openapi))
         .route("/api/docs", web::get().to(docs::page))
         .configure(customers::routes)
+        .configure(addresses::routes)
+        .configure(groups::routes)
         .configure(money::routes)
         .configure(notes_tags::routes)
         .configure(orders::routes);
