@@ -101,6 +101,10 @@ impl Application {
     /// (expiring store credit) runs alongside while the server does.
     pub async fn run(self) -> std::io::Result<()> {
         let worker = actix_web::rt::spawn(expiry_worker(self.pool.clone()));
+        // Imports a stop cut short go on where their last committed batch ended.
+        if let Err(e) = crate::domain::customer_import::resume(&self.pool) {
+            tracing::warn!("could not resume customer imports: {e:#}");
+        }
         let mail = match self.mail_worker() {
             Ok(Some(fut)) => Some(actix_web::rt::spawn(fut)),
             Ok(None) => None,

@@ -199,6 +199,11 @@ fn every_used_key_resolves_to_text_at_run_time() {
                     ("status", "Pagado".into()),
                     ("from", "Pendiente".into()),
                     ("total", "1 €".into()),
+                    ("file", "clientes.csv".into()),
+                    ("column", "Correo".into()),
+                    ("line", 7i64.into()),
+                    ("done", "500".into()),
+                    ("mb", "32".into()),
                 ],
             );
             assert_ne!(text, key, "{key} in {lang:?} did not resolve");

@@ -15,6 +15,7 @@ pub mod credit;
 pub mod customer_list;
 pub mod customers;
 pub mod groups;
+pub mod imports;
 pub mod loyalty;
 pub mod orders;
 pub mod outbox;

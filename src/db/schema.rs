@@ -444,11 +444,46 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    customer_imports (id) {
+        id -> BigInt,
+        staff_id -> BigInt,
+        file_name -> Text,
+        separator -> Text,
+        mode -> Text,
+        state -> Text,
+        header -> Text,
+        fields -> Text,
+        total_rows -> BigInt,
+        processed_rows -> BigInt,
+        created_rows -> BigInt,
+        updated_rows -> BigInt,
+        rejected_rows -> BigInt,
+        created_at -> Timestamp,
+        started_at -> Nullable<Timestamp>,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    customer_import_rows (import_id, line_no) {
+        import_id -> BigInt,
+        line_no -> BigInt,
+        cells -> Text,
+        errors -> Nullable<Text>,
+        planned -> Text,
+        state -> Text,
+        customer_id -> Nullable<BigInt>,
+    }
+}
+
 diesel::joinable!(sessions -> staff (staff_id));
 diesel::joinable!(customer_accounts -> customers (customer_id));
 diesel::joinable!(customer_tokens -> customers (customer_id));
 diesel::joinable!(outbox -> customers (customer_id));
 diesel::joinable!(api_tokens -> staff (staff_id));
+diesel::joinable!(customer_imports -> staff (staff_id));
+diesel::joinable!(customer_import_rows -> customer_imports (import_id));
 diesel::joinable!(api_idempotency -> api_tokens (token_id));
 diesel::joinable!(customers -> customer_groups (group_id));
 diesel::joinable!(group_prices -> customer_groups (group_id));
@@ -506,4 +541,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     customer_tokens,
     api_tokens,
     api_idempotency,
+    customer_imports,
+    customer_import_rows,
 );

@@ -66,6 +66,23 @@ pub struct CustomerInput {
     pub discount_value: String,
 }
 
+impl CustomerInput {
+    /// The stored contact data as the form would hold it, over the current version (the
+    /// pricing fields empty).
+    pub fn of_contact(c: &CustomerRow) -> CustomerInput {
+        CustomerInput {
+            full_name: c.full_name.clone(),
+            email: c.email.clone().unwrap_or_default(),
+            phone: c.phone.clone().unwrap_or_default(),
+            language: c.language.clone(),
+            registered: c.registered.then(|| "on".to_owned()),
+            newsletter: c.newsletter.then(|| "on".to_owned()),
+            version: c.version,
+            ..CustomerInput::default()
+        }
+    }
+}
+
 /// Who saves a customer form: the staff member, and whether their role may change pricing
 /// (group and personal discount). When it may not, those fields are left as they are.
 #[derive(Debug, Clone, Copy)]
@@ -305,7 +322,14 @@ pub fn update(
     id: i64,
     input: &CustomerInput,
 ) -> Result<(), CustomerError> {
-    save_contact(conn, Some(editor.id), editor.may_price, id, input)
+    save_contact(
+        conn,
+        Some(editor.id),
+        editor.may_price,
+        id,
+        input,
+        SaveKind::Form,
+    )
 }
 
 /// The customer's own profile in the storefront ("my account"): the same rules as a staff
@@ -322,7 +346,16 @@ pub fn update_own_profile(
         registered: current.registered.then(|| "on".to_owned()),
         ..input.clone()
     };
-    save_contact(conn, None, false, id, &input)
+    save_contact(conn, None, false, id, &input, SaveKind::Form)
+}
+
+/// Where a contact change comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SaveKind {
+    /// A form (staff or the customer): a newsletter sign-up earns its loyalty award.
+    Form,
+    /// A CSV import: the consent was given elsewhere, before; it earns no award.
+    Import,
 }
 
 fn save_contact(
@@ -331,6 +364,7 @@ fn save_contact(
     may_price: bool,
     id: i64,
     input: &CustomerInput,
+    kind: SaveKind,
 ) -> Result<(), CustomerError> {
     let contact = validate(input, may_price).map_err(CustomerError::Invalid)?;
     let now = Utc::now().naive_utc();
@@ -368,14 +402,17 @@ fn save_contact(
             save_pricing(conn, id, p)?;
         }
         seen.settle(conn)?;
-        if contact.newsletter && !before.newsletter {
+        if contact.newsletter && !before.newsletter && kind == SaveKind::Form {
             newsletter_award(conn, actor, id)?;
         }
         let after = CustomerRow::find(conn, id)?.ok_or(CustomerError::NotFound)?;
         audit::record(
             conn,
             actor,
-            "customer.update",
+            match kind {
+                SaveKind::Form => "customer.update",
+                SaveKind::Import => "customer.import.update",
+            },
             "customer",
             Some(id),
             snapshot(&before),
@@ -914,43 +951,125 @@ pub fn add_tag(
     name: &str,
 ) -> Result<(), CustomerError> {
     let name = name.trim();
-    if name.is_empty() {
-        return Err(CustomerError::Invalid(vec![("tag", "error-required")]));
+    if let Err(e) = check_tag(name) {
+        return Err(CustomerError::Invalid(vec![("tag", e)]));
     }
-    if name.chars().count() > MAX_TAG {
-        return Err(CustomerError::Invalid(vec![("tag", "error-too-long")]));
-    }
-    if name.chars().any(char::is_control) {
-        return Err(CustomerError::Invalid(vec![(
-            "tag",
-            "error-invalid-characters",
-        )]));
-    }
-    let key = name.to_lowercase();
     let now = Utc::now().naive_utc();
     write_tx(conn, |conn| {
         let c = CustomerRow::find(conn, customer_id)?.ok_or(CustomerError::NotFound)?;
         if c.anonymized_at.is_some() {
             return Err(CustomerError::NotFound);
         }
-        let tag_id = match TagRow::find_by_key(conn, &key)? {
-            Some(t) => t.id,
-            None => TagRow::insert(conn, name, &key, now)?,
-        };
         let seen = Seen::before(conn, customer_id)?;
-        let attached = TagRow::attach(conn, customer_id, tag_id, now)?;
+        attach_tag(conn, actor, customer_id, name, now)?;
         seen.settle(conn)?;
-        if attached {
-            audit::record(
-                conn,
-                Some(actor),
-                "tag.add",
-                "customer",
-                Some(customer_id),
-                None,
-                Some(name.to_owned()),
-                now,
-            )?;
+        Ok(())
+    })
+}
+
+/// Whether `name` (trimmed) can be a tag: present, at most 50 characters, no control
+/// characters.
+pub fn check_tag(name: &str) -> Result<(), FieldError> {
+    if name.is_empty() {
+        Err("error-required")
+    } else if name.chars().count() > MAX_TAG {
+        Err("error-too-long")
+    } else if name.chars().any(char::is_control) {
+        Err("error-invalid-characters")
+    } else {
+        Ok(())
+    }
+}
+
+/// Attaches a checked tag (created when unknown) and audits it when it was not there yet.
+/// The caller holds the write transaction and settles segment counts.
+fn attach_tag(
+    conn: &mut DbConn,
+    actor: i64,
+    customer_id: i64,
+    name: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    let key = name.to_lowercase();
+    let tag_id = match TagRow::find_by_key(conn, &key)? {
+        Some(t) => t.id,
+        None => TagRow::insert(conn, name, &key, now)?,
+    };
+    if TagRow::attach(conn, customer_id, tag_id, now)? {
+        audit::record(
+            conn,
+            Some(actor),
+            "tag.add",
+            "customer",
+            Some(customer_id),
+            None,
+            Some(name.to_owned()),
+            now,
+        )?;
+    }
+    Ok(())
+}
+
+/// Checks an imported row as the customer form would (contact fields only: an import never
+/// sets pricing).
+pub fn validate_import(input: &CustomerInput) -> Result<Contact, FormErrors> {
+    validate(input, false)
+}
+
+/// Creates a customer from an imported row, inside the caller's write transaction, with its
+/// tags (checked with [`check_tag`]). The same rules as "Nuevo cliente" apply, except that a
+/// newsletter consent given elsewhere earns no loyalty award.
+pub fn import_create(
+    conn: &mut DbConn,
+    actor: i64,
+    input: &CustomerInput,
+    tags: &[String],
+    now: NaiveDateTime,
+) -> Result<i64, CustomerError> {
+    let contact = validate(input, false).map_err(CustomerError::Invalid)?;
+    write_tx(conn, |conn| {
+        check_email_free(conn, &contact, None)?;
+        let id = insert(conn, &contact, now)?;
+        if !tags.is_empty() {
+            let seen = Seen::before(conn, id)?;
+            for t in tags {
+                attach_tag(conn, actor, id, t, now)?;
+            }
+            seen.settle(conn)?;
+        }
+        let after = CustomerRow::find(conn, id)?.ok_or(CustomerError::NotFound)?;
+        audit::record(
+            conn,
+            Some(actor),
+            "customer.import",
+            "customer",
+            Some(id),
+            None,
+            snapshot(&after),
+            now,
+        )?;
+        Ok(id)
+    })
+}
+
+/// Saves an imported row over an existing customer (its `version` must be the current one),
+/// inside the caller's write transaction, and adds its tags (none is removed).
+pub fn import_update(
+    conn: &mut DbConn,
+    actor: i64,
+    id: i64,
+    input: &CustomerInput,
+    tags: &[String],
+    now: NaiveDateTime,
+) -> Result<(), CustomerError> {
+    write_tx(conn, |conn| {
+        save_contact(conn, Some(actor), false, id, input, SaveKind::Import)?;
+        if !tags.is_empty() {
+            let seen = Seen::before(conn, id)?;
+            for t in tags {
+                attach_tag(conn, actor, id, t, now)?;
+            }
+            seen.settle(conn)?;
         }
         Ok(())
     })

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod checkout;
 pub mod credit;
 pub mod credit_options;
+pub mod customer_import;
 pub mod customer_query;
 pub mod customers;
 pub mod dashboard;

@@ -57,6 +57,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/customers/export.csv",
             web::get().to(admin::export::export),
         )
+        .configure(admin::import::routes)
         .route("/customers/overview", web::get().to(admin::overview::show))
         .route(
             "/customers/accounts",

@@ -150,6 +150,35 @@ impl Client {
         self.page(res).await
     }
 
+    /// Posts a file upload form (`multipart/form-data`): the file as the part `file`, the
+    /// other fields as text parts, and the session's CSRF token.
+    pub async fn upload(
+        &self,
+        path: &str,
+        file_name: &str,
+        bytes: Vec<u8>,
+        fields: &[(&str, &str)],
+    ) -> Page {
+        let token = self.csrf().await;
+        let mut form = reqwest::multipart::Form::new().text("csrf_token", token);
+        for (k, v) in fields {
+            form = form.text(k.to_string(), v.to_string());
+        }
+        let part = reqwest::multipart::Part::bytes(bytes)
+            .file_name(file_name.to_owned())
+            .mime_str("text/csv")
+            .unwrap();
+        form = form.part("file", part);
+        let res = self
+            .http
+            .post(format!("{}{}", self.base, path))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        self.page(res).await
+    }
+
     pub async fn sign_in(&self, email: &str, password: &str) -> Page {
         self.get("/login").await;
         self.post(

@@ -20,6 +20,7 @@ mod credit;
 mod credit_model;
 mod customers;
 mod groups;
+mod import;
 mod languages;
 mod loyalty;
 mod loyalty_model;

@@ -106,6 +106,8 @@ struct ListPage {
     last_href: Option<String>,
     currency: String,
     can_create: bool,
+    /// Whether "Import" (CSV) is offered.
+    can_import: bool,
     /// The CSV export of this view (filters and sort, not the page).
     export_href: String,
     tabs: Vec<SegmentTab>,
@@ -301,6 +303,7 @@ pub async fn list(
         last_href,
         currency,
         can_create: auth.can(Permission::EditCustomerContact),
+        can_import: auth.can(Permission::ManageCustomers),
         export_href,
         tabs,
         criteria,
@@ -803,19 +806,13 @@ pub async fn create(
 
 fn input_of(c: &CustomerRow, lang: Lang) -> CustomerInput {
     CustomerInput {
-        full_name: c.full_name.clone(),
-        email: c.email.clone().unwrap_or_default(),
-        phone: c.phone.clone().unwrap_or_default(),
-        language: c.language.clone(),
-        registered: c.registered.then(|| "on".to_owned()),
-        newsletter: c.newsletter.then(|| "on".to_owned()),
-        version: c.version,
         group: c.group_id.map(|g| g.to_string()).unwrap_or_default(),
         discount_kind: c.discount_kind.clone().unwrap_or_default(),
         discount_value: match c.discount_kind {
             Some(_) => crate::i18n::format::format_input_amount(c.discount_value, lang),
             None => String::new(),
         },
+        ..CustomerInput::of_contact(c)
     }
 }
 

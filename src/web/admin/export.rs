@@ -99,7 +99,7 @@ fn row(r: &ListRow, lang: Lang, currency: &str, decimal_comma: bool) -> Vec<Stri
     ]
 }
 
-fn encode(rows: &[Vec<String>], delimiter: u8) -> Result<web::Bytes, AppError> {
+pub(crate) fn encode(rows: &[Vec<String>], delimiter: u8) -> Result<web::Bytes, AppError> {
     let mut w = csv::WriterBuilder::new()
         .delimiter(delimiter)
         .from_writer(Vec::new());

@@ -9,6 +9,7 @@ pub mod customers;
 pub mod dashboard;
 pub mod export;
 pub mod groups;
+pub mod import;
 pub mod loyalty;
 pub mod notifications;
 pub mod orders;

@@ -1,0 +1,3 @@
+DROP INDEX customers_email;
+DROP TABLE customer_import_rows;
+DROP TABLE customer_imports;
