@@ -79,6 +79,17 @@ fn parse_money(v: &Option<String>, errors: &mut Vec<&'static str>) -> Option<i64
     }
 }
 
+/// Free text of a filter or cursor: control characters are refused (PostgreSQL takes no NUL
+/// in a text value).
+fn plain_text<'a>(v: &'a Option<String>, errors: &mut Vec<&'static str>) -> Option<&'a str> {
+    let s = non_empty(v)?;
+    if s.chars().any(char::is_control) {
+        errors.push("error-invalid-characters");
+        return None;
+    }
+    Some(s)
+}
+
 fn parse_date(v: &Option<String>, errors: &mut Vec<&'static str>) -> Option<NaiveDate> {
     let s = non_empty(v)?;
     match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
@@ -119,14 +130,14 @@ pub fn cursor(row: &ListRow, key: SortKey) -> String {
 pub fn list_state(q: &ListQuery) -> ListState {
     let mut errors = Vec::new();
     let filter = Filter {
-        search: non_empty(&q.q).map(str::to_lowercase),
+        search: plain_text(&q.q, &mut errors).map(str::to_lowercase),
         registered: match non_empty(&q.kind) {
             Some("registered") => Some(true),
             Some("guest") => Some(false),
             _ => None,
         },
         tag_id: non_empty(&q.tag).and_then(|t| t.parse().ok()),
-        country: non_empty(&q.country).map(str::to_ascii_uppercase),
+        country: plain_text(&q.country, &mut errors).map(str::to_ascii_uppercase),
         created_from: parse_date(&q.created_from, &mut errors),
         created_to: parse_date(&q.created_to, &mut errors),
         orders_min: parse_count(&q.orders_min, &mut errors),
@@ -141,7 +152,7 @@ pub fn list_state(q: &ListQuery) -> ListState {
             Some("no") => Some(false),
             _ => None,
         },
-        city: non_empty(&q.city).map(str::to_owned),
+        city: plain_text(&q.city, &mut errors).map(str::to_owned),
         last_order_from: parse_date(&q.last_order_from, &mut errors),
         last_order_to: parse_date(&q.last_order_to, &mut errors),
         group_id: non_empty(&q.group).and_then(|g| g.parse().ok()),
@@ -158,9 +169,13 @@ pub fn list_state(q: &ListQuery) -> ListState {
     };
     let position = if non_empty(&q.last).is_some() {
         Position::Last
-    } else if let Some((v, id)) = non_empty(&q.after).and_then(|c| parse_cursor(sort, c)) {
+    } else if let Some((v, id)) =
+        plain_text(&q.after, &mut errors).and_then(|c| parse_cursor(sort, c))
+    {
         Position::After(v, id)
-    } else if let Some((v, id)) = non_empty(&q.before).and_then(|c| parse_cursor(sort, c)) {
+    } else if let Some((v, id)) =
+        plain_text(&q.before, &mut errors).and_then(|c| parse_cursor(sort, c))
+    {
         Position::Before(v, id)
     } else {
         Position::First

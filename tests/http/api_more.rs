@@ -613,3 +613,46 @@ async fn the_openapi_document_describes_the_address_and_group_operations_with_th
     assert_eq!(group["properties"]["name"]["maxLength"], 60);
     assert_eq!(group["properties"]["discount_bp"]["maximum"], 10_000);
 }
+
+#[actix_web::test]
+async fn text_with_control_characters_is_refused_with_422_on_every_backend_never_a_server_error() {
+    let app = TestApp::spawn().await;
+    let owner = app.create_owner();
+    let ana = customer(&app, "Ana García", "ana@example.es", true);
+    let api = Api::new(&app, &token(&app, owner, &["read", "write"]));
+    // Found by schemathesis on PostgreSQL, which cannot store or compare a NUL in text.
+    for query in [
+        "q=a%00b",
+        "city=Ma%00drid",
+        "country=E%00",
+        "sort=name&after=Ana%00~1",
+    ] {
+        let a = api.get(&format!("/api/v1/customers?{query}")).await;
+        assert_eq!(invalid_fields(&a), ["query"], "{query}");
+    }
+    let notes = format!("/api/v1/customers/{ana}/notes");
+    let a = api
+        .post(&notes, &json!({"body": "Llamar\u{0} mañana"}))
+        .await;
+    assert_eq!(invalid_fields(&a), ["body"]);
+    let a = api
+        .post(&notes, &json!({"body": "Llamar\nmañana\t10:00"}))
+        .await;
+    assert_eq!(
+        a.status,
+        StatusCode::CREATED,
+        "line breaks are a note's own"
+    );
+    let listed = api.get(&notes).await;
+    assert_eq!(listed.body["data"].as_array().unwrap().len(), 1);
+    assert_eq!(listed.body["data"][0]["body"], "Llamar\nmañana\t10:00");
+    let a = api
+        .post(
+            &format!("/api/v1/customers/{ana}/tags"),
+            &json!({"name": ""}),
+        )
+        .await;
+    assert_eq!(invalid_fields(&a), ["name"]);
+    let found = api.get("/api/v1/customers?q=ana").await;
+    assert_eq!(found.body["data"].as_array().unwrap().len(), 1);
+}

@@ -12,6 +12,7 @@ mod access;
 mod account_links;
 mod accounts_settings;
 mod api;
+mod api_fuzz;
 mod api_more;
 mod auth;
 mod b2b;

@@ -27,7 +27,17 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 fn err(e: CustomerError) -> ApiError {
     match e {
-        CustomerError::Invalid(errors) => ApiError::Invalid(errors),
+        // The card's form names the fields `note` and `tag`; the API's bodies, `body` and `name`.
+        CustomerError::Invalid(errors) => ApiError::Invalid(
+            errors
+                .into_iter()
+                .map(|(field, key)| match field {
+                    "note" => ("body", key),
+                    "tag" => ("name", key),
+                    other => (other, key),
+                })
+                .collect(),
+        ),
         CustomerError::Stale => ApiError::Stale,
         CustomerError::NotFound => ApiError::NotFound,
         CustomerError::Db(e) => e.into(),
