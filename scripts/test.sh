@@ -10,6 +10,8 @@
 #      (diesel's postgres feature links libpq), postgresql server binaries;
 #      installed with apt-get when missing and we are root
 #   2. rust toolchain (cargo, rustfmt, clippy)
+#   2b. schemathesis (pinned, from PyPI) in a venv at target/schemathesis-venv: the API
+#      fuzz test (tests/http/api_fuzz.rs) runs it against the OpenAPI document
 #   3. a throwaway PostgreSQL server on 127.0.0.1:<free port> in a temp dir
 #      (never the machine's own server), stopped and removed on exit
 #   4. cargo fmt --all -- --check
@@ -21,6 +23,7 @@
 #
 # Environment exported to the tests:
 #   CLIENTELA_CHROMIUM, CLIENTELA_CHROMEDRIVER  (when available)
+#   CLIENTELA_SCHEMATHESIS                      (its `st`, when installed)
 #   CLIENTELA_TEST_PG_URL=postgres://postgres@127.0.0.1:<port>/postgres
 #   CLIENTELA_TEST_BACKEND=sqlite|postgres      (per test step)
 #   CI                                          (passed through when set)
@@ -76,6 +79,7 @@ fmt_duration() {
 PLANNED_STEPS=(
     "setup: system packages"
     "setup: rust toolchain"
+    "setup: schemathesis"
     "setup: postgresql server"
     "cargo fmt --all -- --check"
     "cargo clippy --all-targets -- -D warnings"
@@ -336,6 +340,56 @@ setup_rust() {
 }
 
 # ---------------------------------------------------------------------------
+# schemathesis (the API fuzz test's tool)
+# ---------------------------------------------------------------------------
+
+SCHEMATHESIS_VERSION="4.32.5"
+SCHEMATHESIS_VENV="$REPO_ROOT/target/schemathesis-venv"
+
+have_schemathesis() {
+    [[ -x "$SCHEMATHESIS_VENV/bin/st" ]] &&
+        "$SCHEMATHESIS_VENV/bin/st" --version 2>/dev/null | grep -qF "version $SCHEMATHESIS_VERSION"
+}
+
+# Installs the pinned schemathesis into a venv of the build dir (kept between runs: a second
+# run only checks its version) and exports CLIENTELA_SCHEMATHESIS. Without it the fuzz test
+# skips, except with CI=true, where this step fails.
+setup_schemathesis() {
+    if ! have_schemathesis; then
+        local py
+        py=$(command -v python3) || {
+            missing "python3 not found: schemathesis cannot be installed, the API fuzz test cannot run"
+            return 0
+        }
+        log "installing schemathesis $SCHEMATHESIS_VERSION into $SCHEMATHESIS_VENV"
+        rm -rf "$SCHEMATHESIS_VENV"
+        mkdir -p "$REPO_ROOT/target"
+        if ! "$py" -m venv "$SCHEMATHESIS_VENV" && ((IS_ROOT)); then
+            # Debian's python3 needs python3-venv for `-m venv`.
+            rm -rf "$SCHEMATHESIS_VENV"
+            apt_install python3-venv && "$py" -m venv "$SCHEMATHESIS_VENV"
+        fi
+        if [[ ! -x "$SCHEMATHESIS_VENV/bin/pip" ]]; then
+            rm -rf "$SCHEMATHESIS_VENV"
+            missing "python3 -m venv failed (install python3-venv): the API fuzz test cannot run"
+            return 0
+        fi
+        if ! "$SCHEMATHESIS_VENV/bin/pip" install -q --disable-pip-version-check \
+            "schemathesis==$SCHEMATHESIS_VERSION" </dev/null; then
+            rm -rf "$SCHEMATHESIS_VENV"
+            missing "pip install schemathesis==$SCHEMATHESIS_VERSION failed: the API fuzz test cannot run"
+            return 0
+        fi
+        have_schemathesis || {
+            missing "schemathesis $SCHEMATHESIS_VERSION does not run from $SCHEMATHESIS_VENV"
+            return 0
+        }
+    fi
+    export CLIENTELA_SCHEMATHESIS="$SCHEMATHESIS_VENV/bin/st"
+    log "CLIENTELA_SCHEMATHESIS=$CLIENTELA_SCHEMATHESIS ($("$CLIENTELA_SCHEMATHESIS" --version 2>/dev/null))"
+}
+
+# ---------------------------------------------------------------------------
 # throwaway PostgreSQL server
 # ---------------------------------------------------------------------------
 
@@ -578,6 +632,9 @@ fi
 
 run_step "setup: system packages" setup_system_packages || exit 1
 run_step "setup: rust toolchain" setup_rust || exit 1
+# A developer's own CLIENTELA_SCHEMATHESIS is used only if it is ours: the step sets it.
+unset CLIENTELA_SCHEMATHESIS
+run_step "setup: schemathesis" setup_schemathesis || exit 1
 
 PG_AVAILABLE=0
 if [[ -n "$PG_BIN" ]]; then
