@@ -62,6 +62,15 @@ enum Command {
         #[arg(long)]
         only: Option<String>,
     },
+    /// Time the CSV import of customers (preview and import) on a fresh database, then exit.
+    BenchImport {
+        /// Rows in the generated file.
+        #[arg(long, default_value_t = 100_000)]
+        rows: usize,
+        /// Use DATABASE_URL (an empty database) instead of a temporary SQLite file.
+        #[arg(long)]
+        use_database_url: bool,
+    },
 }
 
 fn main() -> std::process::ExitCode {
@@ -92,6 +101,16 @@ fn main() -> std::process::ExitCode {
                 seed,
                 force,
                 until,
+            },
+        ),
+        Command::BenchImport {
+            rows,
+            use_database_url,
+        } => clientela::bench_import::run(
+            &config,
+            &clientela::bench_import::Options {
+                rows,
+                use_database_url,
             },
         ),
         Command::Bench {

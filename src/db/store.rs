@@ -20,6 +20,8 @@ pub struct NewCustomer<'a> {
     pub newsletter: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Written with the row, so the search index is filled once, not filled and redone.
+    pub search_text: &'a str,
 }
 
 #[derive(Debug, Insertable)]

@@ -231,6 +231,7 @@ fn snapshot(c: &CustomerRow) -> Option<String> {
 /// Inserts a customer that passed validation (the form, the demo data, the generator).
 pub fn insert(conn: &mut DbConn, c: &Contact, created_at: NaiveDateTime) -> QueryResult<i64> {
     let seen = Seen::new_customer(conn)?;
+    let text = search_text(&c.full_name, c.email.as_deref(), c.phone.as_deref(), None);
     let id = store::insert_customer(
         conn,
         &NewCustomer {
@@ -242,12 +243,8 @@ pub fn insert(conn: &mut DbConn, c: &Contact, created_at: NaiveDateTime) -> Quer
             newsletter: c.newsletter,
             created_at,
             updated_at: created_at,
+            search_text: &text,
         },
-    )?;
-    CustomerRow::set_search_text(
-        conn,
-        id,
-        &search_text(&c.full_name, c.email.as_deref(), c.phone.as_deref(), None),
     )?;
     seen.of(id).settle(conn)?;
     Ok(id)
