@@ -381,7 +381,7 @@ async fn a_read_token_reads_addresses_and_groups_but_cannot_change_them() {
     let app = TestApp::spawn().await;
     let owner = app.create_owner();
     let ana = customer(&app, "Ana García", "ana@example.es", true);
-    let writer = Api::new(&app, &token(&app, owner, &["read", "write"]));
+    let writer = Api::new(&app, &token(&app, owner, &["read", "write", "money"]));
     let reader = Api::new(&app, &token(&app, owner, &["read"]));
     let only_write = Api::new(&app, &token(&app, owner, &["write"]));
     let list = format!("/api/v1/customers/{ana}/addresses");
@@ -410,6 +410,11 @@ async fn a_read_token_reads_addresses_and_groups_but_cannot_change_them() {
         reader.put(&one, &shipping("Sevilla")).await,
         reader.post(&format!("{one}/default"), &json!({})).await,
         reader.delete(&one).await,
+    ] {
+        assert_problem(&a, StatusCode::FORBIDDEN);
+        assert!(a.body["detail"].as_str().unwrap().contains("write"));
+    }
+    for a in [
         reader.post("/api/v1/groups", &json!({"name": "VIP"})).await,
         reader
             .patch(&format!("/api/v1/groups/{g}"), &json!({"name": "VIP"}))
@@ -418,7 +423,7 @@ async fn a_read_token_reads_addresses_and_groups_but_cannot_change_them() {
         reader.put(&group, &json!({"group_id": g})).await,
     ] {
         assert_problem(&a, StatusCode::FORBIDDEN);
-        assert!(a.body["detail"].as_str().unwrap().contains("write"));
+        assert!(a.body["detail"].as_str().unwrap().contains("money"));
     }
     let a = only_write.get(&list).await;
     assert_problem(&a, StatusCode::FORBIDDEN);
@@ -446,7 +451,23 @@ async fn groups_are_created_renamed_listed_with_members_assigned_and_deleted_thr
     let owner = app.create_owner();
     let ana = customer(&app, "Ana García", "ana@example.es", true);
     let jan = customer(&app, "Jan Kowalski", "jan@example.pl", true);
-    let api = Api::new(&app, &token(&app, owner, &["read", "write"]));
+    let api = Api::new(&app, &token(&app, owner, &["read", "write", "money"]));
+    // Groups set prices: without the money scope they cannot be changed.
+    let no_money = Api::new(&app, &token(&app, owner, &["read", "write"]));
+    let refused = no_money
+        .post("/api/v1/groups", &json!({"name": "Sin dinero"}))
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{:?}", refused.body);
+    assert_eq!(
+        no_money
+            .put(
+                &format!("/api/v1/customers/{ana}/group"),
+                &json!({"group_id": null})
+            )
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
 
     let made = api
         .post(

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::customers::customer_json;
-use super::{Api, ApiError, Read, Write, iso, json_response, parse_json, run};
+use super::{Api, ApiError, Money, Read, iso, json_response, parse_json, run};
 use crate::db::customers::CustomerRow;
 use crate::db::groups::GroupRow;
 use crate::domain::groups::{self, GroupError, GroupInput, GroupWithCount, Selection};
@@ -107,7 +107,7 @@ impl GroupBody {
 }
 
 pub async fn create(
-    auth: Api<Write>,
+    auth: Api<Money>,
     state: web::Data<AppState>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
@@ -125,7 +125,7 @@ pub async fn create(
 }
 
 pub async fn update(
-    auth: Api<Write>,
+    auth: Api<Money>,
     state: web::Data<AppState>,
     id: web::Path<i64>,
     body: web::Bytes,
@@ -143,7 +143,7 @@ pub async fn update(
 }
 
 pub async fn delete(
-    auth: Api<Write>,
+    auth: Api<Money>,
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
@@ -173,7 +173,7 @@ fn nullable<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Er
 
 /// Puts one customer into a group, or out of any: the list's assignment for one row.
 pub async fn assign(
-    auth: Api<Write>,
+    auth: Api<Money>,
     state: web::Data<AppState>,
     id: web::Path<i64>,
     body: web::Bytes,
