@@ -47,17 +47,16 @@ impl AppState {
     /// The client's address: the peer, or the first `X-Forwarded-For` hop when the app is
     /// configured to sit behind a trusted proxy.
     pub fn client_ip(&self, req: &HttpRequest) -> String {
-        if self.config.trust_proxy {
-            if let Some(first) = req
+        if self.config.trust_proxy
+            && let Some(first) = req
                 .headers()
                 .get("x-forwarded-for")
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| v.split(',').next())
-            {
-                let ip = first.trim();
-                if ip.parse::<std::net::IpAddr>().is_ok() {
-                    return ip.to_owned();
-                }
+        {
+            let ip = first.trim();
+            if ip.parse::<std::net::IpAddr>().is_ok() {
+                return ip.to_owned();
             }
         }
         req.peer_addr()

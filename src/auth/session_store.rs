@@ -150,10 +150,10 @@ impl SessionStore for DbSessionStore {
             let found = SessionRow::load_live(conn, &id, Utc::now().naive_utc())?;
             // Extend the idle timeout when it has aged by more than a minute: a durable
             // write per page view would serialize every reader behind SQLite's write lock.
-            if let Some((_, current)) = &found {
-                if *current < expires - slack {
-                    SessionRow::touch(conn, &id, Utc::now().naive_utc(), expires)?;
-                }
+            if let Some((_, current)) = &found
+                && *current < expires - slack
+            {
+                SessionRow::touch(conn, &id, Utc::now().naive_utc(), expires)?;
             }
             let Some((json, _)) = found else {
                 return Ok(None);

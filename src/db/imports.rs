@@ -311,7 +311,7 @@ pub fn customers_by_email(
         [one] => q.filter(customers::email.eq(one)).load(conn)?,
         many => q.filter(customers::email.eq_any(many)).load(conn)?,
     };
-    rows.sort_by(|a, b| (b.2, b.1).cmp(&(a.2, a.1)));
+    rows.sort_by_key(|r| std::cmp::Reverse((r.2, r.1)));
     Ok(rows
         .into_iter()
         .filter_map(|(e, id, r)| e.map(|e| (e, id, r)))

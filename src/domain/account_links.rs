@@ -58,10 +58,10 @@ fn issue(
     base_url: &str,
     now: NaiveDateTime,
 ) -> diesel::QueryResult<bool> {
-    if let Some(at) = accounts::latest_token_at(conn, customer_id, purpose)? {
-        if now - at < Duration::seconds(RESEND_GAP_SECONDS) {
-            return Ok(false);
-        }
+    if let Some(at) = accounts::latest_token_at(conn, customer_id, purpose)?
+        && now - at < Duration::seconds(RESEND_GAP_SECONDS)
+    {
+        return Ok(false);
     }
     // A new link replaces the older ones of its kind.
     accounts::revoke_tokens(conn, customer_id, purpose, now)?;
@@ -405,23 +405,21 @@ pub fn request_email_change(
             base_url,
             now,
         )?;
-        if sent {
-            if let Some(old) = &c.email {
-                mail::enqueue(
-                    conn,
-                    &Message::localized(
-                        "mail.email_change_notice",
-                        "mail-email-change-notice",
-                        lang,
-                        old,
-                        Some(customer_id),
-                        &[
-                            ("name", c.full_name.clone().into()),
-                            ("email", email.as_str().into()),
-                        ],
-                    ),
-                )?;
-            }
+        if sent && let Some(old) = &c.email {
+            mail::enqueue(
+                conn,
+                &Message::localized(
+                    "mail.email_change_notice",
+                    "mail-email-change-notice",
+                    lang,
+                    old,
+                    Some(customer_id),
+                    &[
+                        ("name", c.full_name.clone().into()),
+                        ("email", email.as_str().into()),
+                    ],
+                ),
+            )?;
         }
         Ok(())
     })

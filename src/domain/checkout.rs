@@ -326,13 +326,13 @@ fn replay(conn: &mut DbConn, req: &Request, key: &str) -> Result<Option<Placed>,
     else {
         return Ok(None);
     };
-    if let Buyer::Customer(me) = req.buyer {
-        if me != customer_id {
-            return Err(CheckoutError::Invalid(vec![(
-                "cart",
-                "checkout-error-form-expired",
-            )]));
-        }
+    if let Buyer::Customer(me) = req.buyer
+        && me != customer_id
+    {
+        return Err(CheckoutError::Invalid(vec![(
+            "cart",
+            "checkout-error-form-expired",
+        )]));
     }
     Ok(Some(Placed {
         order_id,

@@ -690,10 +690,10 @@ pub fn reverse_order(
         )?;
         total += amount;
     }
-    if total > 0 {
-        if let Some(order) = crate::db::orders::find(conn, order_id)? {
-            expire_in_tx(conn, Some(order.customer_id), now)?;
-        }
+    if total > 0
+        && let Some(order) = crate::db::orders::find(conn, order_id)?
+    {
+        expire_in_tx(conn, Some(order.customer_id), now)?;
     }
     Ok(total)
 }

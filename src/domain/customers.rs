@@ -255,13 +255,13 @@ fn check_email_free(
     c: &Contact,
     except: Option<i64>,
 ) -> Result<(), CustomerError> {
-    if let (true, Some(email)) = (c.registered, &c.email) {
-        if CustomerRow::registered_email_taken(conn, email, except)? {
-            return Err(CustomerError::Invalid(vec![(
-                "email",
-                "error-customer-email-taken",
-            )]));
-        }
+    if let (true, Some(email)) = (c.registered, &c.email)
+        && CustomerRow::registered_email_taken(conn, email, except)?
+    {
+        return Err(CustomerError::Invalid(vec![(
+            "email",
+            "error-customer-email-taken",
+        )]));
     }
     Ok(())
 }
@@ -724,13 +724,13 @@ pub fn update_address(
                 is_default,
             },
         )?;
-        if before.is_default && before.kind != fields.kind {
-            if let Some(next) = existing
+        if before.is_default
+            && before.kind != fields.kind
+            && let Some(next) = existing
                 .iter()
                 .find(|a| a.id != address_id && a.kind == before.kind)
-            {
-                crate::db::store::set_default_address(conn, customer_id, next.id)?;
-            }
+        {
+            crate::db::store::set_default_address(conn, customer_id, next.id)?;
         }
         refresh_location(conn, customer_id)?;
         audit::record(
@@ -764,13 +764,12 @@ pub fn delete_address(
         };
         crate::db::store::delete_address(conn, customer_id, address_id)?;
         // The next address of that kind becomes the default.
-        if gone.is_default {
-            if let Some(next) = existing
+        if gone.is_default
+            && let Some(next) = existing
                 .iter()
                 .find(|a| a.id != address_id && a.kind == gone.kind)
-            {
-                crate::db::store::set_default_address(conn, customer_id, next.id)?;
-            }
+        {
+            crate::db::store::set_default_address(conn, customer_id, next.id)?;
         }
         refresh_location(conn, customer_id)?;
         audit::record(
@@ -833,14 +832,14 @@ pub fn refresh_location(conn: &mut DbConn, customer_id: i64) -> QueryResult<()> 
         (Some(a.city.as_str()), Some(a.country.as_str()))
     });
     CustomerRow::set_location(conn, customer_id, city, country)?;
-    if let Some(c) = CustomerRow::find(conn, customer_id)? {
-        if c.anonymized_at.is_none() {
-            CustomerRow::set_search_text(
-                conn,
-                customer_id,
-                &search_text(&c.full_name, c.email.as_deref(), c.phone.as_deref(), city),
-            )?;
-        }
+    if let Some(c) = CustomerRow::find(conn, customer_id)?
+        && c.anonymized_at.is_none()
+    {
+        CustomerRow::set_search_text(
+            conn,
+            customer_id,
+            &search_text(&c.full_name, c.email.as_deref(), c.phone.as_deref(), city),
+        )?;
     }
     seen.settle(conn)
 }

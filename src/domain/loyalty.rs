@@ -468,10 +468,10 @@ fn live_customer(conn: &mut DbConn, id: i64) -> Result<(), LoyaltyError> {
 
 /// An award or reversal keyed so it happens once; `None` when it had happened already.
 fn once(conn: &mut DbConn, m: &Movement<'_>) -> Result<Option<i64>, LoyaltyError> {
-    if let Some(key) = m.key {
-        if EntryRow::by_key(conn, m.customer_id, key)?.is_some() {
-            return Ok(None);
-        }
+    if let Some(key) = m.key
+        && EntryRow::by_key(conn, m.customer_id, key)?.is_some()
+    {
+        return Ok(None);
     }
     // A savepoint, so a concurrent winner's unique key (PostgreSQL) only undoes this entry.
     match conn.transaction(|conn| post(conn, m)) {

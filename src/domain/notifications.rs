@@ -157,33 +157,32 @@ pub fn on_status_change(
     let customer_name = customer
         .as_ref()
         .map_or_else(String::new, |c| c.full_name.clone());
-    if s.customer_statuses.iter().any(|x| x == to) {
-        if let Some(c) = customer
+    if s.customer_statuses.iter().any(|x| x == to)
+        && let Some(c) = customer
             .as_ref()
             .filter(|c| c.anonymized_at.is_none() && c.email.is_some())
-        {
-            let lang = Lang::from_code(&c.language).unwrap_or(Lang::Es);
-            let email = c.email.clone().unwrap_or_default();
-            mail::enqueue(
-                conn,
-                &Message::localized(
-                    "mail.order_status",
-                    "mail-order-status",
-                    lang,
-                    &email,
-                    Some(c.id),
-                    &[
-                        ("name", c.full_name.clone().into()),
-                        ("number", order.number.clone().into()),
-                        ("status", lang.t(&format!("order-status-{to}")).into()),
-                        (
-                            "total",
-                            format_money(order.total_cents, &order.currency, lang).into(),
-                        ),
-                    ],
-                ),
-            )?;
-        }
+    {
+        let lang = Lang::from_code(&c.language).unwrap_or(Lang::Es);
+        let email = c.email.clone().unwrap_or_default();
+        mail::enqueue(
+            conn,
+            &Message::localized(
+                "mail.order_status",
+                "mail-order-status",
+                lang,
+                &email,
+                Some(c.id),
+                &[
+                    ("name", c.full_name.clone().into()),
+                    ("number", order.number.clone().into()),
+                    ("status", lang.t(&format!("order-status-{to}")).into()),
+                    (
+                        "total",
+                        format_money(order.total_cents, &order.currency, lang).into(),
+                    ),
+                ],
+            ),
+        )?;
     }
     if !s.internal_recipients.is_empty() {
         let lang = crate::domain::settings::default_lang(conn)?;

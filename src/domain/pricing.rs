@@ -186,10 +186,10 @@ pub fn quote(
 /// The product the customer card prices as an example: the one asked for, else the first
 /// active product.
 pub fn sample_product(conn: &mut DbConn, asked: Option<i64>) -> QueryResult<Option<i64>> {
-    if let Some(id) = asked {
-        if q::product(conn, id)?.is_some() {
-            return Ok(Some(id));
-        }
+    if let Some(id) = asked
+        && q::product(conn, id)?.is_some()
+    {
+        return Ok(Some(id));
     }
     Ok(crate::db::loyalty::active_products(conn)?
         .first()

@@ -44,10 +44,10 @@ pub fn keys(email: &str, ip: &str) -> Vec<Key> {
 
 pub fn is_locked(conn: &mut DbConn, keys: &[Key], now: NaiveDateTime) -> QueryResult<bool> {
     for k in keys {
-        if let Some(row) = ThrottleRow::find(conn, &k.key)? {
-            if row.locked_until.is_some_and(|until| until > now) {
-                return Ok(true);
-            }
+        if let Some(row) = ThrottleRow::find(conn, &k.key)?
+            && row.locked_until.is_some_and(|until| until > now)
+        {
+            return Ok(true);
         }
     }
     Ok(false)

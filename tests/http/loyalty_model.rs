@@ -610,18 +610,17 @@ impl Model {
     fn plan_exchange(&self, reward: &str, key: &str) -> Result<ExchangePlan, Refusal> {
         let bad_reward = || Refusal::Invalid(vec![("reward", "loyalty-error-reward")]);
         let reward_id: i64 = reward.trim().parse().map_err(|_| bad_reward())?;
-        if let Some(k) = key_of(key)? {
-            if let Some(x) = self
+        if let Some(k) = key_of(key)?
+            && let Some(x) = self
                 .exchanges
                 .iter()
                 .position(|x| x.key.as_ref() == Some(&k))
-            {
-                return if self.rewards[self.exchanges[x].reward].id == reward_id {
-                    Ok(ExchangePlan::Replay(x))
-                } else {
-                    Err(Refusal::KeyReused)
-                };
-            }
+        {
+            return if self.rewards[self.exchanges[x].reward].id == reward_id {
+                Ok(ExchangePlan::Replay(x))
+            } else {
+                Err(Refusal::KeyReused)
+            };
         }
         if !self.s().enabled {
             return Err(Refusal::Disabled);

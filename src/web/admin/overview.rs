@@ -79,7 +79,7 @@ pub fn format_percent_tenths(tenths: i64, lang: Lang) -> String {
     let abs = tenths.unsigned_abs();
     let whole = i64::try_from(abs / 10).unwrap_or(i64::MAX);
     let mut out = format!("{sign}{}", format::format_integer(whole, lang));
-    if abs % 10 != 0 {
+    if !abs.is_multiple_of(10) {
         let decimal = match lang {
             Lang::Es | Lang::Pl => ',',
             Lang::En => '.',

@@ -297,17 +297,17 @@ where
     let token_id = token.id;
     let request_hash = api_tokens::hash(&request);
     let (status, body) = run(state, move |conn| {
-        if let Some(k) = &key {
-            if let Some((h, status, body)) = crate::db::api_tokens::remembered(conn, token_id, k)? {
-                if h != request_hash {
-                    return Err(ApiError::KeyReused);
-                }
-                let status = u16::try_from(status)
-                    .ok()
-                    .and_then(|s| StatusCode::from_u16(s).ok())
-                    .unwrap_or(StatusCode::OK);
-                return Ok((status, serde_json::from_str(&body).unwrap_or(Value::Null)));
+        if let Some(k) = &key
+            && let Some((h, status, body)) = crate::db::api_tokens::remembered(conn, token_id, k)?
+        {
+            if h != request_hash {
+                return Err(ApiError::KeyReused);
             }
+            let status = u16::try_from(status)
+                .ok()
+                .and_then(|s| StatusCode::from_u16(s).ok())
+                .unwrap_or(StatusCode::OK);
+            return Ok((status, serde_json::from_str(&body).unwrap_or(Value::Null)));
         }
         let (status, body) = f(conn, key.as_deref())?;
         if let Some(k) = &key {

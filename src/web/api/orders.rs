@@ -54,13 +54,13 @@ pub async fn list(
     params: web::Query<ListParams>,
 ) -> Result<HttpResponse, ApiError> {
     let p = params.into_inner();
-    if let Some(s) = &p.status {
-        if !orders::is_status(s) {
-            return Err(ApiError::Invalid(vec![(
-                "status",
-                "notifications-error-status",
-            )]));
-        }
+    if let Some(s) = &p.status
+        && !orders::is_status(s)
+    {
+        return Err(ApiError::Invalid(vec![(
+            "status",
+            "notifications-error-status",
+        )]));
     }
     let mut rows = run(&state, move |conn| {
         Ok(q::api_page(
