@@ -9,6 +9,7 @@ pub mod domain;
 pub mod error;
 pub mod generate;
 pub mod i18n;
+pub mod ops;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

@@ -62,6 +62,20 @@ enum Command {
         #[arg(long)]
         only: Option<String>,
     },
+    /// Copy the live SQLite database to a new file (consistent, while the server serves).
+    Backup {
+        /// The new file.
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
+    /// Put a backup in place of the SQLite database (refused while a server uses it).
+    Restore {
+        /// The backup file.
+        #[arg(long)]
+        from: std::path::PathBuf,
+    },
+    /// Run the integrity checks and the ledger invariants; exit status 1 if one fails.
+    Check,
     /// Time the CSV import of customers (preview and import) on a fresh database, then exit.
     BenchImport {
         /// Rows in the generated file.
@@ -103,6 +117,26 @@ fn main() -> std::process::ExitCode {
                 until,
             },
         ),
+        Command::Backup { to } => clientela::ops::backup(&config.database_url, &to).map(|s| {
+            println!(
+                "backup: {} ({:.1} MB) in {:.2} s",
+                to.display(),
+                s.bytes as f64 / 1_048_576.0,
+                s.took.as_secs_f64()
+            );
+            clientela::ops::print_report(&s.report);
+        }),
+        Command::Restore { from } => {
+            clientela::ops::restore(&config.database_url, &from).map(|r| {
+                println!("restored {} into {}", from.display(), config.database_url);
+                clientela::ops::print_report(&r);
+            })
+        }
+        Command::Check => match check(&config) {
+            Ok(true) => Ok(()),
+            Ok(false) => return std::process::ExitCode::FAILURE,
+            Err(e) => Err(e),
+        },
         Command::BenchImport {
             rows,
             use_database_url,
@@ -136,6 +170,15 @@ fn main() -> std::process::ExitCode {
             std::process::ExitCode::FAILURE
         }
     }
+}
+
+/// Prints the checks of the database; false when one fails.
+fn check(config: &Config) -> anyhow::Result<bool> {
+    let pool = db::connect(&config.database_url, 1)?;
+    let mut conn = pool.get()?;
+    let report = domain::integrity::check(&mut conn, db::Backend::from_url(&config.database_url))?;
+    clientela::ops::print_report(&report);
+    Ok(report.ok())
 }
 
 fn demo_data(config: &Config) -> anyhow::Result<()> {

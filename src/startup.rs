@@ -26,6 +26,8 @@ pub struct Application {
     config: Config,
     /// The one-time setup link's token while no staff account exists.
     pub setup_token: Option<String>,
+    /// While the server runs, `clientela restore` refuses its SQLite database.
+    _in_use: Option<crate::ops::InUse>,
 }
 
 /// The session cookie's name: `__Host-` (Secure, no Domain, path /) when served over TLS.
@@ -41,6 +43,7 @@ impl Application {
     /// Connects (running migrations), binds and prepares the server without running it.
     pub async fn build(config: Config) -> anyhow::Result<Application> {
         let url = config.database_url.clone();
+        let in_use = crate::ops::hold_in_use(&url)?;
         let size = config.db_pool_size;
         let pool = web::block(move || db::connect(&url, size))
             .await
@@ -86,6 +89,7 @@ impl Application {
             pool,
             config,
             setup_token,
+            _in_use: in_use,
         })
     }
 

@@ -133,10 +133,10 @@ fn is_cross_site(req: &ServiceRequest) -> bool {
         .headers()
         .get("sec-fetch-site")
         .and_then(|v| v.to_str().ok())
+        && site != "same-origin"
+        && site != "none"
     {
-        if site != "same-origin" && site != "none" {
-            return true;
-        }
+        return true;
     }
     if let Some(origin) = req.headers().get("origin").and_then(|v| v.to_str().ok()) {
         let host = req.connection_info().host().to_owned();

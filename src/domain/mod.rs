@@ -13,6 +13,7 @@ pub mod customers;
 pub mod dashboard;
 pub mod demo;
 pub mod groups;
+pub mod integrity;
 pub mod loyalty;
 pub mod mail;
 pub mod notifications;

@@ -16,6 +16,7 @@ mod api_fuzz;
 mod api_more;
 mod auth;
 mod b2b;
+mod backup;
 mod checkout;
 mod credit;
 mod credit_model;
