@@ -37,3 +37,4 @@ mod segments;
 mod shop;
 mod shop_area;
 mod staff_admin;
+mod writers;
