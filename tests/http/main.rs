@@ -21,6 +21,7 @@ mod checkout;
 mod credit;
 mod credit_model;
 mod customers;
+mod db_outage;
 mod groups;
 mod import;
 mod languages;
