@@ -24,6 +24,34 @@ type State = HashMap<String, String>;
 /// every save), so it is never older than the request.
 pub const LOADED_STAFF: &str = "__loaded_staff";
 
+/// A reserved key of the loaded state: set, alone, when the session could not be read because
+/// the database is away. The request is then answered 503 by [`guard`] instead of running as
+/// if nobody were signed in, and a state holding it is never written back (it would replace
+/// the real session with an empty one once the database returns).
+pub const STORE_UNAVAILABLE: &str = "__store_unavailable";
+
+/// Paths that answer without a session even when the session store is away: liveness and
+/// readiness for the load balancer, and the static files the error page itself needs.
+fn works_without_store(path: &str) -> bool {
+    path == "/healthz" || path == "/readyz" || path.starts_with("/static/")
+}
+
+/// Middleware, wrapped just inside the session middleware: a request whose session could not
+/// be loaded gets the translated 503 page, before any extractor or handler sees an empty
+/// session (which would sign the user out or fail the CSRF check).
+pub async fn guard<B: actix_web::body::MessageBody>(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<B>,
+) -> Result<actix_web::dev::ServiceResponse<actix_web::body::EitherBody<B>>, actix_web::Error> {
+    use actix_session::SessionExt;
+    let away = req.get_session().contains_key(STORE_UNAVAILABLE);
+    if away && !works_without_store(req.path()) {
+        let e = crate::error::AppError::Unavailable("the session store could not be read".into());
+        return Ok(req.error_response(e).map_into_right_body());
+    }
+    Ok(next.call(req).await?.map_into_left_body())
+}
+
 /// What [`LOADED_STAFF`] holds.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct LoadedStaff {
@@ -169,8 +197,18 @@ impl SessionStore for DbSessionStore {
             }
             Ok(Some(Ok(state)))
         })
-        .await
-        .map_err(LoadError::Other)?;
+        .await;
+        let raw = match raw {
+            Ok(raw) => raw,
+            Err(e) => {
+                // The database is away (or failed mid-read): keep the cookie, mark the request.
+                tracing::warn!("session store unavailable: {e:#}");
+                return Ok(Some(State::from([(
+                    STORE_UNAVAILABLE.to_owned(),
+                    "true".to_owned(),
+                )])));
+            }
+        };
         match raw {
             None => Ok(None),
             Some(state) => state
@@ -180,6 +218,11 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn save(&self, mut state: State, ttl: &Duration) -> Result<SessionKey, SaveError> {
+        if state.contains_key(STORE_UNAVAILABLE) {
+            return Err(SaveError::Other(anyhow::anyhow!(
+                "a session read while the store was unavailable is never saved"
+            )));
+        }
         state.remove(LOADED_STAFF);
         let json = serde_json::to_string(&state).map_err(|e| SaveError::Serialization(e.into()))?;
         let key = new_key().map_err(SaveError::Other)?;
@@ -201,6 +244,11 @@ impl SessionStore for DbSessionStore {
         mut state: State,
         ttl: &Duration,
     ) -> Result<SessionKey, UpdateError> {
+        if state.contains_key(STORE_UNAVAILABLE) {
+            // The error page may have touched the placeholder (a CSRF token for its form);
+            // the real session stays as the database holds it, under the same cookie.
+            return Ok(key);
+        }
         state.remove(LOADED_STAFF);
         let json =
             serde_json::to_string(&state).map_err(|e| UpdateError::Serialization(e.into()))?;

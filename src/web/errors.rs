@@ -91,7 +91,11 @@ pub fn render<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerRespo
     let session = AppSession::of(res.request());
     let (title_key, message_key) = keys(status.as_u16());
     let page = ErrorPage {
-        ui: Ui::public(lang, &session, "/"),
+        ui: if status.is_server_error() {
+            Ui::detached(lang, "/")
+        } else {
+            Ui::public(lang, &session, "/")
+        },
         status: status.as_u16(),
         title_key,
         message_key,

@@ -146,6 +146,19 @@ impl Ui {
         }
     }
 
+    /// A page that leaves the session alone: no CSRF token is created and no flash taken.
+    /// For server-error pages, whose cause may be the database that would store the session.
+    pub fn detached(lang: Lang, here: &str) -> Ui {
+        Ui {
+            lang,
+            csrf: String::new(),
+            flash: None,
+            user: None,
+            nav: Vec::new(),
+            here: here.to_owned(),
+        }
+    }
+
     pub fn t(&self, key: &str) -> String {
         self.lang.t(key)
     }

@@ -56,6 +56,44 @@ async fn a_database_that_goes_away_gives_503_and_the_server_recovers_when_it_ret
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(readyz(&app).await, StatusCode::SERVICE_UNAVAILABLE);
 
+    // The signed-in user gets the translated page, neither a bare 500 nor the sign-in page
+    // (the session could not be read, which is not the same as having none) nor a CSRF refusal.
+    let page = c.get("/customers").await;
+    assert_eq!(
+        page.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("No disponible temporalmente"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("<html"), "{}", page.body);
+    let post = c
+        .post(
+            "/customers",
+            &[("full_name", "Durante el corte"), ("language", "es")],
+        )
+        .await;
+    assert_eq!(
+        post.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        post.body
+    );
+    let polish = Client::with_language(&app, "pl").get("/login").await;
+    assert_eq!(polish.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(
+        polish.body.contains("Chwilowo niedostępne"),
+        "{}",
+        polish.body
+    );
+    // Liveness does not depend on the database.
+    let live = reqwest::get(app.url("/healthz")).await.unwrap().status();
+    assert_eq!(live, StatusCode::OK);
+
     admin(&format!(
         "ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS true;"
     ));
@@ -64,6 +102,16 @@ async fn a_database_that_goes_away_gives_503_and_the_server_recovers_when_it_ret
         assert!(Instant::now() < deadline, "/readyz did not come back");
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    // The same session goes on: it lives in the database, which kept it.
-    assert_eq!(c.get("/customers").await.status, StatusCode::OK);
+    // The same session goes on: it lives in the database, which kept it, and nothing the
+    // outage answered wrote an empty session over it.
+    let back = c.get("/customers").await;
+    assert_eq!(back.status, StatusCode::OK);
+    assert!(!back.body.contains("Durante el corte"));
+    let created = c
+        .post(
+            "/customers",
+            &[("full_name", "Tras el corte"), ("language", "es")],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
 }
