@@ -53,7 +53,7 @@ impl Application {
         })?;
         let port = listener.local_addr()?.port();
         let p = pool.clone();
-        let (setup_token, default_lang) = web::block(move || -> anyhow::Result<_> {
+        let (setup_token, default_lang, cookie_key) = web::block(move || -> anyhow::Result<_> {
             let mut conn = p.get()?;
             crate::db::sessions::SessionRow::delete_expired(
                 &mut conn,
@@ -63,6 +63,7 @@ impl Application {
             Ok((
                 settings::issue_setup_token(&mut conn)?,
                 settings::default_lang(&mut conn)?,
+                settings::cookie_key(&mut conn)?,
             ))
         })
         .await
@@ -82,7 +83,7 @@ impl Application {
             default_lang,
             port,
         ));
-        let server = server(listener, state, &config)?;
+        let server = server(listener, state, &config, Key::from(&cookie_key))?;
         Ok(Application {
             port,
             server,
@@ -175,13 +176,13 @@ fn server(
     listener: TcpListener,
     state: web::Data<AppState>,
     config: &Config,
+    key: Key,
 ) -> anyhow::Result<Server> {
     let idle =
         time::Duration::seconds(i64::try_from(config.session_idle.as_secs()).unwrap_or(3600));
     let store = DbSessionStore::new(state.pool.clone(), idle);
-    // The cookie only carries a random session id (the state is on the server); the key signs
-    // it. A per-process key is fine because the id alone is looked up in the database.
-    let key = Key::generate();
+    // The cookie only carries a random session id (the state is on the server); the key,
+    // shared through the database by every server of the store, signs it.
     let cookie_name = session_cookie_name(config);
     let secure = config.secure_cookies;
     let workers = config.workers;
@@ -205,6 +206,7 @@ fn server(
             .app_data(state.clone())
             .app_data(web::FormConfig::default().limit(1024 * 1024))
             .wrap(from_fn(csrf::middleware))
+            .wrap(from_fn(crate::auth::session_store::guard))
             .wrap(ErrorHandlers::new().default_handler(site::errors::render))
             .wrap(session)
             .wrap(from_fn(site::security_headers))

@@ -13,6 +13,39 @@ use crate::i18n::Lang;
 const DEFAULT_LANG: &str = "default_language";
 const SETUP_TOKEN: &str = "setup_token_sha256";
 const STORE_CURRENCY: &str = "store_currency";
+const COOKIE_KEY: &str = "session_cookie_key";
+/// Bytes in the cookie signing key (what `actix_web::cookie::Key::from` takes at least).
+const COOKIE_KEY_BYTES: usize = 64;
+
+/// The key that signs session cookies. It lives in the database so that every app server of
+/// the store signs and accepts the same cookies: a session begun behind one server of a load
+/// balancer is recognised by the others. Created by the first server that starts; when two
+/// start at once on PostgreSQL and both try to create it, the one that loses the race reads
+/// the winner's. A copy of the database holding this key hands out no session: the ids are
+/// stored hashed, and the key only signs an id one would still need to know.
+pub fn cookie_key(conn: &mut DbConn) -> QueryResult<Vec<u8>> {
+    let stored = |conn: &mut DbConn| -> QueryResult<Option<Vec<u8>>> {
+        Ok(settings::get(conn, COOKIE_KEY)?
+            .and_then(|h| hex::decode(h).ok())
+            .filter(|k| k.len() == COOKIE_KEY_BYTES))
+    };
+    if let Some(key) = stored(conn)? {
+        return Ok(key);
+    }
+    let created = write_tx(conn, |conn| {
+        if let Some(key) = stored(conn)? {
+            return Ok(key);
+        }
+        let key: [u8; COOKIE_KEY_BYTES] = std::array::from_fn(|_| rand::random());
+        settings::set(conn, COOKIE_KEY, &hex::encode(key))?;
+        Ok(key.to_vec())
+    });
+    match created {
+        Ok(key) => Ok(key),
+        // Another server inserted it between our read and our insert: use theirs.
+        Err(e) => stored(conn)?.ok_or(e),
+    }
+}
 
 /// The currency the store sells in (ISO 4217); amounts spent are compared in it. EUR until
 /// set otherwise.

@@ -102,6 +102,24 @@ impl TestApp {
         }
     }
 
+    /// A second app server of the same store: its own process state and port, the same
+    /// database (the first keeps owning the temporary directory).
+    pub async fn beside(&self) -> TestApp {
+        let app = Application::build(self.config.clone())
+            .await
+            .expect("second application builds");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        let pool = app.pool();
+        actix_web::rt::spawn(app.run());
+        TestApp {
+            address,
+            pool,
+            config: self.config.clone(),
+            setup_token: None,
+            _dir: None,
+        }
+    }
+
     pub fn conn(&self) -> r2d2::PooledConnection<clientela::db::Manager> {
         self.pool.get().expect("a pooled connection")
     }

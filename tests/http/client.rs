@@ -75,6 +75,16 @@ impl Client {
         }
     }
 
+    /// The same browser (cookies and CSRF token) talking to another server of the store, as a
+    /// load balancer would send it.
+    pub fn on(&self, app: &TestApp) -> Client {
+        Client {
+            http: self.http.clone(),
+            base: app.address.clone(),
+            csrf: Arc::clone(&self.csrf),
+        }
+    }
+
     pub fn with_language(app: &TestApp, accept_language: &str) -> Client {
         let mut h = HeaderMap::new();
         h.insert(

@@ -29,7 +29,7 @@ fn money(cents: i64) -> String {
 }
 
 /// The id of a built-in reason by its code ("return", "exchange", ...).
-fn reason_id(app: &TestApp, code: &str) -> i64 {
+pub(crate) fn reason_id(app: &TestApp, code: &str) -> i64 {
     app.with_conn(ReasonRow::all)
         .unwrap()
         .into_iter()
@@ -49,7 +49,7 @@ fn named_reason_id(app: &TestApp, name: &str) -> i64 {
 }
 
 /// Switches store credit on as a payment method (through the domain).
-fn enable_credit(app: &TestApp, actor: i64) {
+pub(crate) fn enable_credit(app: &TestApp, actor: i64) {
     app.with_conn(|conn| {
         credit::save_settings(
             conn,
@@ -64,7 +64,7 @@ fn enable_credit(app: &TestApp, actor: i64) {
 }
 
 /// Grants `amount` (as typed) through the domain; returns the lot id.
-fn grant(app: &TestApp, actor: i64, customer_id: i64, amount: &str) -> i64 {
+pub(crate) fn grant(app: &TestApp, actor: i64, customer_id: i64, amount: &str) -> i64 {
     let reason = reason_id(app, "compensation").to_string();
     app.with_conn(|conn| {
         credit::grant(
@@ -89,7 +89,7 @@ fn balance(app: &TestApp, customer_id: i64) -> i64 {
 }
 
 /// Every ledger entry of a customer, newest first.
-fn entries(app: &TestApp, customer_id: i64) -> Vec<EntryRow> {
+pub(crate) fn entries(app: &TestApp, customer_id: i64) -> Vec<EntryRow> {
     app.with_conn(|conn| EntryRow::for_customer(conn, customer_id, 100_000))
         .unwrap()
         .into_iter()
@@ -97,7 +97,7 @@ fn entries(app: &TestApp, customer_id: i64) -> Vec<EntryRow> {
         .collect()
 }
 
-fn count_kind(app: &TestApp, customer_id: i64, kind: &str) -> usize {
+pub(crate) fn count_kind(app: &TestApp, customer_id: i64, kind: &str) -> usize {
     entries(app, customer_id)
         .iter()
         .filter(|e| e.kind == kind)

@@ -38,4 +38,5 @@ mod segments;
 mod shop;
 mod shop_area;
 mod staff_admin;
+mod two_servers;
 mod writers;
