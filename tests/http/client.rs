@@ -8,6 +8,7 @@ use reqwest::{Response, StatusCode};
 
 use crate::common::{PASSWORD, TestApp};
 
+#[derive(Clone)]
 pub struct Client {
     pub http: reqwest::Client,
     base: String,
@@ -78,11 +79,42 @@ impl Client {
     /// The same browser (cookies and CSRF token) talking to another server of the store, as a
     /// load balancer would send it.
     pub fn on(&self, app: &TestApp) -> Client {
+        self.at(&app.address)
+    }
+
+    /// The same browser talking to the server at `address` (`http://127.0.0.1:PORT`).
+    pub fn at(&self, address: &str) -> Client {
         Client {
             http: self.http.clone(),
-            base: app.address.clone(),
+            base: address.to_owned(),
             csrf: Arc::clone(&self.csrf),
         }
+    }
+
+    /// Posts a form with the session's CSRF token; a connection that fails (a server killed
+    /// mid-request) is an `Err`, not a panic.
+    pub async fn try_post(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> Result<Page, reqwest::Error> {
+        let token = self.csrf().await;
+        let mut form: Vec<(&str, &str)> = fields.to_vec();
+        form.push(("csrf_token", &token));
+        let res = self
+            .http
+            .post(format!("{}{}", self.base, path))
+            .form(&form)
+            .send()
+            .await?;
+        let status = res.status();
+        let headers = res.headers().clone();
+        let body = res.text().await?;
+        Ok(Page {
+            status,
+            headers,
+            body,
+        })
     }
 
     pub fn with_language(app: &TestApp, accept_language: &str) -> Client {

@@ -18,6 +18,7 @@ mod auth;
 mod b2b;
 mod backup;
 mod checkout;
+mod crash;
 mod credit;
 mod credit_model;
 mod customers;
