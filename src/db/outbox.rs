@@ -56,8 +56,12 @@ pub fn insert(
 }
 
 /// Pending messages whose time has come and that no worker holds, oldest first.
+/// Call inside the claiming write transaction: on PostgreSQL the rows are locked
+/// (`FOR UPDATE SKIP LOCKED`), so workers of several servers take disjoint batches at once
+/// instead of queueing on each other's rows; on SQLite the transaction is `BEGIN IMMEDIATE`,
+/// so one claimer runs at a time.
 pub fn due(conn: &mut DbConn, now: NaiveDateTime, limit: i64) -> QueryResult<Vec<i64>> {
-    outbox::table
+    let query = outbox::table
         .filter(outbox::status.eq(PENDING))
         .filter(outbox::next_attempt_at.le(now))
         .filter(
@@ -67,8 +71,11 @@ pub fn due(conn: &mut DbConn, now: NaiveDateTime, limit: i64) -> QueryResult<Vec
         )
         .order(outbox::id)
         .limit(limit)
-        .select(outbox::id)
-        .load(conn)
+        .select(outbox::id);
+    match conn {
+        DbConn::Pg(c) => query.for_update().skip_locked().load(c),
+        DbConn::Sqlite(c) => query.load(c),
+    }
 }
 
 /// Claims a due message for one worker until `until`; `None` when another worker has it
@@ -99,6 +106,26 @@ pub fn claim(
         .select(OutboxRow::as_select())
         .first(conn)
         .optional()
+}
+
+/// Claims up to `limit` due messages for one worker until `until`, in one write transaction:
+/// of several workers claiming at once (on one server or several), each message goes to
+/// exactly one.
+pub fn claim_due(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    until: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<OutboxRow>> {
+    super::write_tx(conn, |conn| {
+        let mut rows = Vec::new();
+        for id in due(conn, now, limit)? {
+            if let Some(row) = claim(conn, id, now, until)? {
+                rows.push(row);
+            }
+        }
+        Ok(rows)
+    })
 }
 
 pub fn mark_sent(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<usize> {

@@ -193,15 +193,7 @@ pub async fn deliver_due(
             let mut conn = p.get()?;
             let now = Utc::now().naive_utc();
             let until = now + chrono::Duration::from_std(CLAIM)?;
-            Ok(write_tx(&mut conn, |conn| {
-                let mut rows = Vec::new();
-                for id in outbox::due(conn, now, BATCH)? {
-                    if let Some(row) = outbox::claim(conn, id, now, until)? {
-                        rows.push(row);
-                    }
-                }
-                Ok::<_, diesel::result::Error>(rows)
-            })?)
+            Ok(outbox::claim_due(&mut conn, now, until, BATCH)?)
         })
         .await??;
         if claimed.is_empty() {

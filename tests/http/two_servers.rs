@@ -253,3 +253,49 @@ async fn a_thousand_spends_split_over_two_servers_spend_exactly_the_balance() {
         .unwrap();
     assert!(report.ok(), "{:?}", report.findings);
 }
+
+#[actix_web::test]
+async fn four_mail_workers_claiming_at_once_take_each_message_exactly_once() {
+    use clientela::db::outbox;
+    const MESSAGES: usize = 300;
+    let app = TestApp::spawn_with(|c| c.db_pool_size = 8).await;
+    let now = chrono::Utc::now().naive_utc();
+    app.with_conn(|c| {
+        for i in 0..MESSAGES {
+            let to = format!("r{i}@example.es");
+            outbox::insert(c, "order_status", &to, "Asunto", "Cuerpo", None, now).unwrap();
+        }
+    });
+    // Four workers (as on four servers), each with its own connection, claiming small batches
+    // as fast as they can until nothing is left.
+    let workers: Vec<_> = (0..4)
+        .map(|_| {
+            let pool = app.pool.clone();
+            std::thread::spawn(move || {
+                let mut conn = pool.get().unwrap();
+                let mut mine = Vec::new();
+                loop {
+                    let now = chrono::Utc::now().naive_utc();
+                    let until = now + chrono::Duration::minutes(5);
+                    let rows = outbox::claim_due(&mut conn, now, until, 7).unwrap();
+                    if rows.is_empty() {
+                        return mine;
+                    }
+                    mine.extend(rows.into_iter().map(|r| r.id));
+                }
+            })
+        })
+        .collect();
+    let claims: Vec<Vec<i64>> = workers.into_iter().map(|w| w.join().unwrap()).collect();
+    let mut all: Vec<i64> = claims.iter().flatten().copied().collect();
+    let per_worker: Vec<usize> = claims.iter().map(Vec::len).collect();
+    println!(
+        "outbox claims on {}: {per_worker:?}",
+        crate::common::backend()
+    );
+    all.sort_unstable();
+    let before = all.len();
+    all.dedup();
+    assert_eq!(before, all.len(), "a message was claimed by two workers");
+    assert_eq!(all.len(), MESSAGES, "every message was claimed");
+}
