@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod bench;
 pub mod bench_import;
+pub mod bench_writes;
 pub mod config;
 pub mod db;
 pub mod domain;

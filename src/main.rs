@@ -76,6 +76,12 @@ enum Command {
     },
     /// Run the integrity checks and the ledger invariants; exit status 1 if one fails.
     Check,
+    /// Time durable writes (credit grants) with synchronous=FULL and NORMAL on fresh SQLite files.
+    BenchWrites {
+        /// Grants per run.
+        #[arg(long, default_value_t = 2_000)]
+        writes: usize,
+    },
     /// Time the CSV import of customers (preview and import) on a fresh database, then exit.
     BenchImport {
         /// Rows in the generated file.
@@ -137,6 +143,7 @@ fn main() -> std::process::ExitCode {
             Ok(false) => return std::process::ExitCode::FAILURE,
             Err(e) => Err(e),
         },
+        Command::BenchWrites { writes } => clientela::bench_writes::run(writes),
         Command::BenchImport {
             rows,
             use_database_url,
