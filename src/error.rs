@@ -60,9 +60,37 @@ impl From<actix_session::SessionInsertError> for AppError {
     }
 }
 
+/// True when `e` (or any cause of it) is the database reporting that its disk is full:
+/// SQLite's SQLITE_FULL ("database or disk is full"), PostgreSQL's `disk_full` (53100) or
+/// "No space left on device", or an I/O error of that kind. The failed transaction has rolled
+/// back, so the user is told that nothing was saved; the next write after space is freed works.
+pub fn is_storage_full(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        if let Some(diesel::result::Error::DatabaseError(_, info)) =
+            cause.downcast_ref::<diesel::result::Error>()
+        {
+            let m = info.message();
+            return m.contains("disk is full")
+                || m.contains("No space left on device")
+                || m.contains("could not extend file");
+        }
+        if cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::StorageFull)
+        {
+            return true;
+        }
+        // Domain errors wrap the database's error transparently (`#[error(transparent)]`),
+        // which hides it from the chain; its text is still theirs.
+        let text = cause.to_string();
+        text.contains("database or disk is full") || text.contains("No space left on device")
+    })
+}
+
 impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
+            AppError::Internal(e) if is_storage_full(e) => StatusCode::INSUFFICIENT_STORAGE,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::SignInRequired { .. } | AppError::CustomerSignInRequired { .. } => {

@@ -147,3 +147,5 @@ error-500-title = Something went wrong on our side
 error-500-text = The error was recorded. Try again in a moment; nothing was changed.
 error-503-title = Temporarily unavailable
 error-503-text = The store's database is not answering right now. Try again in a moment.
+error-507-title = The store's disk is full
+error-507-text = Nothing was saved: the server has run out of disk space. Ask your administrator to free some space, then try again.

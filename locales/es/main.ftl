@@ -147,3 +147,5 @@ error-500-title = Algo ha fallado por nuestra parte
 error-500-text = Hemos registrado el error. Inténtalo de nuevo en un momento; no se ha cambiado nada.
 error-503-title = No disponible temporalmente
 error-503-text = La base de datos de la tienda no responde ahora mismo. Inténtalo de nuevo en un momento.
+error-507-title = El disco de la tienda está lleno
+error-507-text = No se ha guardado nada: el servidor se ha quedado sin espacio en disco. Pide a tu administrador que libere espacio y vuelve a intentarlo.

@@ -153,3 +153,5 @@ error-500-title = Coś poszło nie tak po naszej stronie
 error-500-text = Błąd został zapisany. Spróbuj ponownie za chwilę; nic nie zostało zmienione.
 error-503-title = Chwilowo niedostępne
 error-503-text = Baza danych sklepu teraz nie odpowiada. Spróbuj ponownie za chwilę.
+error-507-title = Dysk sklepu jest pełny
+error-507-text = Nic nie zostało zapisane: na serwerze skończyło się miejsce na dysku. Poproś administratora o zwolnienie miejsca i spróbuj ponownie.

@@ -30,6 +30,7 @@ fn keys(status: u16) -> (&'static str, &'static str) {
         422 => ("error-422-title", "error-422-text"),
         429 => ("error-429-title", "error-429-text"),
         503 => ("error-503-title", "error-503-text"),
+        507 => ("error-507-title", "error-507-text"),
         s if s >= 500 => ("error-500-title", "error-500-text"),
         _ => ("error-400-title", "error-400-text"),
     }

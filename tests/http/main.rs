@@ -23,6 +23,7 @@ mod credit;
 mod credit_model;
 mod customers;
 mod db_outage;
+mod full_disk;
 mod groups;
 mod import;
 mod languages;
